@@ -234,17 +234,22 @@ def install_order(addons: dict[str, dict]) -> list[str]:
     return order
 
 
+def tests_dir() -> Path:
+    """Top-level cross-addon tests (NM_TESTS_DIR overrides, for testing the tool)."""
+    return Path(os.environ.get("NM_TESTS_DIR") or ROOT / "tests").resolve()
+
+
 def test_only_addons() -> dict[str, dict]:
     """Test-only addons kept in top-level tests/ (installed in test databases only)."""
-    return find_addons(ROOT / "tests")
+    return find_addons(tests_dir())
 
 
 def odoo_test_files() -> list[Path]:
     files = []
     for addon in find_addons(addons_dir()):
         files += sorted((addons_dir() / addon / "tests").glob("test_*.py"))
-    if (ROOT / "tests").is_dir():
-        files += sorted((ROOT / "tests").rglob("test_*.py"))
+    if tests_dir().is_dir():
+        files += sorted(tests_dir().rglob("test_*.py"))
     return files
 
 
@@ -646,6 +651,8 @@ def lint(results: Results) -> None:
     dirs = [d for d in LINT_DIRS if (ROOT / d).is_dir()]
     if addons_dir() != (ROOT / "addons").resolve():
         dirs = [str(addons_dir()), *[d for d in dirs if d != "addons"]]
+    if tests_dir() != (ROOT / "tests").resolve() and tests_dir().is_dir():
+        dirs = [str(tests_dir()), *[d for d in dirs if d != "tests"]]
     ruff = [sys.executable, "-m", "ruff"]
     proc = run([*ruff, "check", *dirs])
     results.add("lint: ruff check", proc.returncode == 0)
@@ -676,12 +683,8 @@ def run_pytest(odoo, conf, db, args, junit, results) -> None:
             tests = addons_dir() / addon / "tests"
             if tests.is_dir():
                 paths.append(str(tests))
-        if (
-            list((ROOT / "tests").rglob("test_*.py"))
-            if (ROOT / "tests").is_dir()
-            else []
-        ):
-            paths.append(str(ROOT / "tests"))
+        if tests_dir().is_dir() and any(tests_dir().rglob("test_*.py")):
+            paths.append(str(tests_dir()))
     if not paths:
         say("  no tests/ directory found")
         return
@@ -773,7 +776,7 @@ def cmd_test(args) -> int:
         extra = test_only_addons()
         if not order:
             raise Fail(f"no addon found in {addons_dir()}")
-        extra_paths = [ROOT / "tests"] if extra else []
+        extra_paths = [tests_dir()] if extra else []
         conf = write_config(VAR / "odoo-test.conf", odoo, extra_paths)
 
         db = unique_db_name("t")
