@@ -556,7 +556,8 @@ def odoo_uninstall(odoo, conf, db, module, logfile):
 
 
 def odoo_shell(odoo, conf, db, script, logfile):
-    cmd = [*odoo.cmd, "shell", "-c", conf, "-d", db, "--no-http", "--log-level=warn"]
+    cmd = [*odoo.cmd, "shell", "-c", str(conf), "-d", db, "--no-http"]
+    cmd.append("--log-level=warn")
     logfile.parent.mkdir(parents=True, exist_ok=True)
     say("  $ " + " ".join(cmd) + " < script")
     with open(logfile, "w", encoding="utf-8") as fh:
