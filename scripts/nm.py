@@ -449,7 +449,8 @@ def ensure_postgres() -> None:
             f"PASSWORD {password}; ELSE ALTER ROLE {user} LOGIN CREATEDB "
             f"PASSWORD {password}; END IF; END$$;"
         )
-        run(as_postgres(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-c", sql]), check=True)
+        psql_cmd = ["psql", "-X", "-p", db["port"], "-v", "ON_ERROR_STOP=1", "-c", sql]
+        run(as_postgres(psql_cmd), check=True)
         proc = psql("SELECT 1", check=False)
         if proc.returncode != 0:
             raise Fail(f"cannot log in to PostgreSQL as {db['user']}: {proc.stderr}")
