@@ -42,6 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 LOGS = VAR / "logs"
+# Each ./nm test run keeps its config, logs and junit.xml in its own directory, so that
+# runs started at the same time by several people on one machine do not mix.
+RUN_ID = f"{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
+RUN_DIR = VAR / "test-runs" / RUN_ID
 CORE_ADDON = "nm_carbon_budget"
 TEST_DB_PREFIX = "nmtest_"
 DEMO_DB = "nm_demo"
@@ -672,7 +676,13 @@ def lint(results: Results) -> None:
 
 
 def unique_db_name(suffix: str) -> str:
-    return f"{TEST_DB_PREFIX}{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}_{suffix}"
+    return f"{TEST_DB_PREFIX}{RUN_ID}_{suffix}"
+
+
+def prune_runs(keep: int = 5) -> None:
+    runs = sorted((VAR / "test-runs").glob("*_*"))
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_pytest(odoo, conf, db, args, junit, results) -> None:
@@ -716,7 +726,7 @@ def install_uninstall_check(odoo, conf, db, order, results) -> None:
     step(f"Install/uninstall check of each addon on a fresh database {db}")
     outcome = {name: True for name in order}
     for name in order:
-        logfile = LOGS / f"iu_install_{name}.log"
+        logfile = RUN_DIR / f"iu_install_{name}.log"
         rc = odoo_install(odoo, conf, db, [name], logfile, demo=True)
         problems = log_problems(logfile, our_warnings=True)
         if rc != 0 or problems:
@@ -725,7 +735,7 @@ def install_uninstall_check(odoo, conf, db, order, results) -> None:
             show_problems(problems, logfile)
     # Siblings first (reverse dependency order), nm_carbon_budget last.
     for name in reversed(order):
-        logfile = LOGS / f"iu_uninstall_{name}.log"
+        logfile = RUN_DIR / f"iu_uninstall_{name}.log"
         rc = odoo_uninstall(odoo, conf, db, name, logfile)
         problems = log_problems(logfile, our_warnings=True)
         state = psql(
@@ -779,12 +789,12 @@ def cmd_test(args) -> int:
         if not order:
             raise Fail(f"no addon found in {addons_dir()}")
         extra_paths = [tests_dir()] if extra else []
-        conf = write_config(VAR / "odoo-test.conf", odoo, extra_paths)
+        conf = write_config(RUN_DIR / "odoo-test.conf", odoo, extra_paths)
 
         db = unique_db_name("t")
         step(f"Installing {', '.join(order + list(extra))} with demo data into {db}")
         created.append(db)
-        logfile = LOGS / "test_install.log"
+        logfile = RUN_DIR / "test_install.log"
         rc = odoo_install(odoo, conf, db, order + list(extra), logfile, demo=True)
         problems = log_problems(logfile, our_warnings=False)
         ok = rc == 0 and not problems
@@ -798,7 +808,7 @@ def cmd_test(args) -> int:
             ]
             for text in warnings[:10]:
                 say(f"  warning: {text.splitlines()[0]}")
-            junit = VAR / "junit.xml"
+            junit = RUN_DIR / "junit.xml"
             run_pytest(odoo, conf, db, args, junit, results)
 
         full_run = not args.paths and not args.k
@@ -825,7 +835,8 @@ def cmd_test(args) -> int:
                         drop_database(name)
                     except Fail as exc:
                         say(f"could not drop {name}: {exc}")
-    say(f"\nTotal time {time.monotonic() - started:.0f} s")
+    prune_runs()
+    say(f"\nTotal time {time.monotonic() - started:.0f} s; logs in {RUN_DIR}")
     if results.failures:
         say("Failed:")
         for name in results.failures:
