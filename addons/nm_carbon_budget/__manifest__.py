@@ -1,0 +1,46 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Budget carbone",
+    "summary": "Carbon budget beside the financial budget: kgCO2e on analytic "
+    "lines, emission factors, trajectory, carbon envelopes on budget lines",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
+    "author": "Nouvelles Mesures",
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "account",
+        "analytic",
+        "mail",
+        "account_budget_oca",
+        "base_tier_validation",
+        "report_xlsx",
+    ],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/nm_carbon_budget_security.xml",
+        "security/ir.model.access.csv",
+        "data/nm_carbon_category_data.xml",
+        "data/nm_emission_factor_data.xml",
+        "views/nm_carbon_budget_menus.xml",
+        "wizards/nm_emission_factor_import_views.xml",
+        "wizards/nm_emission_factor_version_views.xml",
+        "wizards/nm_carbon_budget_prepare_views.xml",
+        "views/nm_carbon_category_views.xml",
+        "views/nm_emission_factor_views.xml",
+        "views/account_analytic_line_views.xml",
+        "views/account_analytic_account_views.xml",
+        "views/account_budget_post_views.xml",
+        "views/crossovered_budget_views.xml",
+        "views/nm_carbon_trajectory_views.xml",
+        "views/product_views.xml",
+        "views/account_account_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [
+        "demo/nm_carbon_budget_demo.xml",
+    ],
+}

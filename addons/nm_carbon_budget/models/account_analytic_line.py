@@ -1,0 +1,167 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import carbon
+
+CARBON_SOURCES = [
+    ("manual", "Entered by hand"),
+    ("physical", "Physical factor × quantity"),
+    ("monetary", "Monetary ratio × amount"),
+    ("travel", "Travel declaration"),
+    ("partner", "Partner measure"),
+    ("import", "Import"),
+]
+FACTOR_LEVELS = [
+    ("product", "Product"),
+    ("product_category", "Product category"),
+    ("account", "General account"),
+    ("company", "Company default"),
+    ("manual", "Chosen by hand"),
+]
+
+
+class AccountAnalyticLine(models.Model):
+    _inherit = "account.analytic.line"
+
+    carbon_kg = fields.Float(
+        string="kgCO2e",
+        compute="_compute_carbon_kg",
+        store=True,
+        readonly=False,
+        precompute=True,
+        digits=(16, 4),
+        aggregator="sum",
+        help="Greenhouse-gas emissions of the line in kgCO2e; positive is an "
+        "emission, negative a correction (credit note, cancellation).",
+    )
+    carbon_category_id = fields.Many2one(
+        "nm.carbon.category",
+        string="Emission item",
+        compute="_compute_carbon_category_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+    )
+    emission_factor_id = fields.Many2one(
+        "nm.emission.factor",
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    carbon_source = fields.Selection(
+        CARBON_SOURCES,
+        compute="_compute_carbon_source",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    carbon_factor_level = fields.Selection(
+        FACTOR_LEVELS,
+        string="Factor found on",
+        readonly=True,
+        help="Where the emission factor of a vendor bill line was found.",
+    )
+    carbon_uncertainty = fields.Float(
+        string="Uncertainty (%)",
+        compute="_compute_carbon_uncertainty",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("emission_factor_id", "carbon_source", "unit_amount", "amount")
+    def _compute_carbon_kg(self):
+        for line in self:
+            factor = line.emission_factor_id
+            if not factor or line.carbon_source not in ("physical", "monetary"):
+                line.carbon_kg = line.carbon_kg or 0.0
+                continue
+            line.carbon_kg = line._carbon_from_factor(factor)
+
+    def _carbon_from_factor(self, factor):
+        """kgCO2e of this line with ``factor``: a monetary ratio applies to the amount
+        spent (analytic amounts of costs are negative), a physical factor to the
+        quantity, with the sign of the amount (a credit note gives it back)."""
+        self.ensure_one()
+        if factor.factor_type == "monetary":
+            return carbon.carbon_from_amount(factor.value, factor.unit, -self.amount)
+        sign = -1.0 if self.amount > 0 else 1.0
+        return sign * carbon.carbon_from_factor(factor.value, abs(self.unit_amount))
+
+    @api.depends("emission_factor_id")
+    def _compute_carbon_category_id(self):
+        for line in self:
+            if line.emission_factor_id.carbon_category_id and not line.carbon_category_id:
+                line.carbon_category_id = line.emission_factor_id.carbon_category_id
+            else:
+                line.carbon_category_id = line.carbon_category_id
+
+    @api.depends("emission_factor_id")
+    def _compute_carbon_source(self):
+        for line in self:
+            if line.emission_factor_id and line.carbon_source in (False, "manual"):
+                line.carbon_source = (
+                    "monetary"
+                    if line.emission_factor_id.factor_type == "monetary"
+                    else "physical"
+                )
+            else:
+                line.carbon_source = line.carbon_source or "manual"
+
+    @api.depends("emission_factor_id")
+    def _compute_carbon_uncertainty(self):
+        for line in self:
+            if line.emission_factor_id:
+                line.carbon_uncertainty = line.emission_factor_id.uncertainty
+            else:
+                line.carbon_uncertainty = line.carbon_uncertainty
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._resolve_factor_versions(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("emission_factor_id") and len(self) == 1:
+            vals = dict(vals)
+            vals.setdefault("date", self.date)
+            self._resolve_factor_versions([vals])
+            if vals["date"] == self.date:
+                vals.pop("date")
+        return super().write(vals)
+
+    @api.model
+    def _resolve_factor_versions(self, vals_list):
+        """Replace the factor of each line by its version valid at the line's date,
+        so that carbon is booked with the value that applied then."""
+        factors = self.env["nm.emission.factor"]
+        cache = {}
+        for vals in vals_list:
+            if not vals.get("emission_factor_id"):
+                continue
+            on_date = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(
+                self
+            )
+            key = (vals["emission_factor_id"], on_date)
+            if key not in cache:
+                cache[key] = factors.browse(key[0])._get_version_at(on_date).id
+            vals["emission_factor_id"] = cache[key]
+
+    @api.model
+    def _carbon_total_kg(self, domain=None, plan=None):
+        """Organisation total in kgCO2e: a sum over one analytic plan (the company's
+        carbon reference plan by default), never over all analytic lines, so a
+        journal item split over several plans is counted once."""
+        plan = plan or self.env.company.carbon_plan_id
+        if not plan:
+            raise UserError(
+                self.env._(
+                    "Choose the carbon reference plan (the plan of your directions) in "
+                    "the Carbon budget settings first."
+                )
+            )
+        full_domain = list(domain or []) + [(plan._column_name(), "!=", False)]
+        [(total,)] = self._read_group(full_domain, [], ["carbon_kg:sum"])
+        return total or 0.0

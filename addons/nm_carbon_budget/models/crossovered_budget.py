@@ -1,0 +1,42 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class CrossoveredBudget(models.Model):
+    _inherit = "crossovered.budget"
+
+    planned_carbon_kg = fields.Float(
+        string="Planned kgCO2e", compute="_compute_carbon_totals", digits=(16, 0)
+    )
+    practical_carbon_kg = fields.Float(
+        string="Booked kgCO2e", compute="_compute_carbon_totals", digits=(16, 1)
+    )
+    carbon_percentage = fields.Float(
+        string="Envelope used (%)", compute="_compute_carbon_totals"
+    )
+    planned_amount = fields.Float(compute="_compute_carbon_totals", digits=0)
+    practical_amount = fields.Float(
+        string="Booked amount", compute="_compute_carbon_totals", digits=0
+    )
+
+    @api.depends(
+        "crossovered_budget_line_ids.planned_carbon_kg",
+        "crossovered_budget_line_ids.practical_carbon_kg",
+        "crossovered_budget_line_ids.planned_amount",
+        "crossovered_budget_line_ids.practical_amount",
+    )
+    def _compute_carbon_totals(self):
+        lines = self.crossovered_budget_line_ids
+        lines.mapped("practical_carbon_kg")  # one batched computation for all budgets
+        for budget in self:
+            own = budget.crossovered_budget_line_ids
+            budget.planned_carbon_kg = sum(own.mapped("planned_carbon_kg"))
+            budget.practical_carbon_kg = sum(own.mapped("practical_carbon_kg"))
+            budget.planned_amount = sum(own.mapped("planned_amount"))
+            budget.practical_amount = sum(own.mapped("practical_amount"))
+            budget.carbon_percentage = (
+                budget.practical_carbon_kg / budget.planned_carbon_kg * 100
+                if budget.planned_carbon_kg
+                else 0.0
+            )

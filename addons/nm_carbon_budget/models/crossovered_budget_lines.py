@@ -1,0 +1,227 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools import carbon
+
+# Non-stored figures computed in one batch; the pivot and graph aggregate them by
+# summing the records of each group (see _read_group_select).
+BATCHED_AGGREGATES = {
+    "practical_amount:sum",
+    "theoretical_amount:sum",
+    "practical_carbon_kg:sum",
+    "theoretical_carbon_kg:sum",
+}
+
+
+class CrossoveredBudgetLines(models.Model):
+    _inherit = "crossovered.budget.lines"
+
+    # OCA computes the € practical amount line by line on the Project plan's column
+    # only; it is computed here with the carbon, in one query, on the column of the
+    # plan each line's analytic account belongs to.
+    practical_amount = fields.Float(
+        compute="_compute_practical_figures", aggregator="sum"
+    )
+    theoretical_amount = fields.Float(aggregator="sum")
+    planned_amount = fields.Float(aggregator="sum")
+    analytic_plan_id = fields.Many2one(
+        related="analytic_account_id.root_plan_id", string="Analytic plan"
+    )
+    planned_carbon_kg = fields.Float(
+        string="Planned kgCO2e",
+        digits=(16, 0),
+        aggregator="sum",
+        help="Carbon envelope of the line: the ceiling of emissions for the period.",
+    )
+    practical_carbon_kg = fields.Float(
+        string="Booked kgCO2e",
+        compute="_compute_practical_figures",
+        digits=(16, 1),
+        aggregator="sum",
+    )
+    theoretical_carbon_kg = fields.Float(
+        string="Theoretical kgCO2e",
+        compute="_compute_theoretical_carbon_kg",
+        digits=(16, 1),
+        aggregator="sum",
+        help="Share of the envelope expected to be used by today, linear in time.",
+    )
+    carbon_percentage = fields.Float(
+        string="Envelope used (%)",
+        compute="_compute_carbon_percentage",
+        help="Booked kgCO2e as a percentage of the planned envelope.",
+    )
+    remaining_carbon_kg = fields.Float(
+        string="Remaining kgCO2e",
+        compute="_compute_carbon_percentage",
+        digits=(16, 1),
+    )
+    planned_carbon_t = fields.Float(
+        string="Planned tCO2e", compute="_compute_carbon_tonnes", digits=(16, 1)
+    )
+    practical_carbon_t = fields.Float(
+        string="Booked tCO2e", compute="_compute_carbon_tonnes", digits=(16, 1)
+    )
+
+    _planned_carbon_positive = models.Constraint(
+        "CHECK (planned_carbon_kg >= 0)", "A carbon envelope cannot be negative."
+    )
+
+    @api.depends(
+        "general_budget_id.account_ids",
+        "general_budget_id.carbon_category_ids",
+        "date_from",
+        "date_to",
+        "analytic_account_id",
+    )
+    def _compute_practical_figures(self):
+        figures = self._practical_figures()
+        for line in self:
+            amount, carbon_kg = figures.get(line._origin.id, (0.0, 0.0))
+            line.practical_amount = amount
+            line.practical_carbon_kg = carbon_kg
+
+    @api.depends("planned_carbon_kg", "date_from", "date_to")
+    def _compute_theoretical_carbon_kg(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            line.theoretical_carbon_kg = carbon.prorata(
+                line.planned_carbon_kg, line.date_from, line.date_to, today
+            )
+
+    @api.depends("planned_carbon_kg", "practical_carbon_kg")
+    def _compute_carbon_percentage(self):
+        for line in self:
+            planned = line.planned_carbon_kg
+            line.carbon_percentage = (
+                line.practical_carbon_kg / planned * 100 if planned else 0.0
+            )
+            line.remaining_carbon_kg = planned - line.practical_carbon_kg
+
+    @api.depends("planned_carbon_kg", "practical_carbon_kg")
+    def _compute_carbon_tonnes(self):
+        for line in self:
+            line.planned_carbon_t = line.planned_carbon_kg / 1000.0
+            line.practical_carbon_t = line.practical_carbon_kg / 1000.0
+
+    @api.constrains("planned_carbon_kg", "analytic_account_id")
+    def _check_carbon_needs_analytic_account(self):
+        for line in self:
+            if line.planned_carbon_kg and not line.analytic_account_id:
+                raise ValidationError(
+                    self.env._(
+                        "The budget line “%(position)s” has a carbon envelope but no "
+                        "analytic account: choose the direction it belongs to.",
+                        position=line.general_budget_id.display_name,
+                    )
+                )
+
+    def _practical_figures(self):
+        """{line id: (€ booked, kgCO2e booked)} for all lines in one SQL query.
+
+        A line counts the analytic lines whose column for the plan of the line's
+        analytic account holds that account, dated within the line's dates; the €
+        those whose general account is one of the position's accounts (OCA's rule),
+        the kgCO2e also those whose emission item, or an item above it, is one of the
+        position's emission items. Lines without analytic account keep OCA's rule
+        (posted journal items on the position's accounts), in € only.
+        """
+        lines = self.browse(
+            {line._origin.id for line in self if isinstance(line._origin.id, int)}
+        )
+        if not lines:
+            return {}
+        self.env["account.analytic.line"].flush_model(
+            ["amount", "carbon_kg", "carbon_category_id", "general_account_id", "date"]
+            + self.env["account.analytic.line"]._get_plan_fnames()
+        )
+        self.env["account.move.line"].flush_model(
+            ["balance", "date", "account_id", "parent_state"]
+        )
+        self.flush_recordset(
+            ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
+        )
+        self.env["account.budget.post"].flush_model(["account_ids", "carbon_category_ids"])
+
+        by_column = defaultdict(list)
+        without_account = []
+        for line in lines:
+            account = line.analytic_account_id
+            if account:
+                by_column[account.root_plan_id._column_name()].append(line.id)
+            else:
+                without_account.append(line.id)
+        position_categories = lines.general_budget_id._carbon_category_pairs()
+
+        branches = [
+            SQL(
+                """SELECT bl.id AS line_id, bl.general_budget_id AS position_id,
+                          aal.amount, aal.carbon_kg, aal.general_account_id,
+                          aal.carbon_category_id
+                     FROM crossovered_budget_lines bl
+                     JOIN account_analytic_line aal
+                       ON aal.%s = bl.analytic_account_id
+                      AND aal.date BETWEEN bl.date_from AND bl.date_to
+                    WHERE bl.id = ANY(%s)""",
+                SQL.identifier(column),
+                line_ids,
+            )
+            for column, line_ids in by_column.items()
+        ]
+        if without_account:
+            branches.append(
+                SQL(
+                    """SELECT bl.id, bl.general_budget_id, -aml.balance, 0.0,
+                              aml.account_id, NULL::integer
+                         FROM crossovered_budget_lines bl
+                         JOIN account_budget_rel rel ON rel.budget_id = bl.general_budget_id
+                         JOIN account_move_line aml
+                           ON aml.account_id = rel.account_id
+                          AND aml.parent_state = 'posted'
+                          AND aml.date BETWEEN bl.date_from AND bl.date_to
+                        WHERE bl.id = ANY(%s)""",
+                    without_account,
+                )
+            )
+        query = SQL(
+            """WITH booked AS (%s),
+                    position_category AS (
+                        SELECT * FROM unnest(%s::int[], %s::int[]) AS pc(position_id, category_id)
+                    )
+               SELECT b.line_id,
+                      COALESCE(SUM(b.amount) FILTER (WHERE rel.account_id IS NOT NULL), 0),
+                      COALESCE(SUM(b.carbon_kg) FILTER (
+                          WHERE rel.account_id IS NOT NULL OR pc.category_id IS NOT NULL), 0)
+                 FROM booked b
+            LEFT JOIN account_budget_rel rel
+                   ON rel.budget_id = b.position_id AND rel.account_id = b.general_account_id
+            LEFT JOIN position_category pc
+                   ON pc.position_id = b.position_id AND pc.category_id = b.carbon_category_id
+             GROUP BY b.line_id""",
+            SQL(" UNION ALL ").join(branches),
+            [pair[0] for pair in position_categories],
+            [pair[1] for pair in position_categories],
+        )
+        self.env.cr.execute(query)
+        return {line_id: (amount, carbon_kg) for line_id, amount, carbon_kg in self.env.cr.fetchall()}
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec in BATCHED_AGGREGATES:
+            return super()._read_group_select("id:recordset", query)
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
+        if aggregate_spec in BATCHED_AGGREGATES:
+            field_name = aggregate_spec.split(":")[0]
+            column = list(
+                super()._read_group_postprocess_aggregate("id:recordset", raw_values)
+            )
+            everything = self.browse().union(*column)
+            everything.mapped(field_name)  # one batched computation for all groups
+            return (sum(records.mapped(field_name)) for records in column)
+        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)
