@@ -501,6 +501,8 @@ LOG_LINE = re.compile(
     r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) (?P<db>\S+) (?P<logger>[^\s:]+): "
     r"(?P<msg>.*)$"
 )
+# Odoo 19 only warns when demo data fail, then installs the module without them.
+DEMO_FAILED = re.compile(r"demo data failed to install")
 OURS = re.compile(r"(?<![A-Za-z0-9])(nm[_.][a-z]\w*|\w*carbon\w*)")
 
 
@@ -520,7 +522,7 @@ def log_problems(logfile: Path, *, our_warnings: bool) -> list[str]:
     """ERROR/CRITICAL records, and WARNING records about our addons."""
     problems = []
     for rec in log_records(logfile):
-        if rec["level"] in ("ERROR", "CRITICAL"):
+        if rec["level"] in ("ERROR", "CRITICAL") or DEMO_FAILED.search(rec["msg"]):
             problems.append(rec["text"])
         elif rec["level"] == "WARNING" and our_warnings:
             if rec["logger"].startswith("odoo.addons.nm_") or OURS.search(rec["text"]):
