@@ -925,7 +925,8 @@ def cmd_demo(args) -> int:
         )
         step(f"Database {DEMO_DB}")
         missing = order
-        if database_exists(DEMO_DB):
+        fresh = not database_exists(DEMO_DB)
+        if not fresh:
             names = ", ".join(sql_literal(x) for x in order)
             installed = psql(
                 f"SELECT name FROM ir_module_module WHERE name IN ({names}) "
@@ -941,6 +942,8 @@ def cmd_demo(args) -> int:
             problems = log_problems(logfile, our_warnings=False)
             if rc != 0 or problems:
                 show_problems(problems, logfile, limit=60)
+                if fresh:
+                    drop_database(DEMO_DB)  # next run starts from scratch
                 raise Fail(f"installing the addons into {DEMO_DB} failed (exit {rc})")
         step(f"Language {DEMO_LANG} for admin and the demo users")
         logfile = LOGS / "demo_lang.log"
