@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountAnalyticAccount(models.Model):
@@ -16,6 +16,7 @@ class AccountAnalyticAccount(models.Model):
         "date filters (from_date / to_date) to restrict the period.",
     )
 
+    @api.depends_context("from_date", "to_date")
     def _compute_carbon_kg(self):
         domain = [("company_id", "in", [False, *self.env.companies.ids])]
         if self.env.context.get("from_date"):

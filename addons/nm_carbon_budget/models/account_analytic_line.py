@@ -93,7 +93,10 @@ class AccountAnalyticLine(models.Model):
     @api.depends("emission_factor_id")
     def _compute_carbon_category_id(self):
         for line in self:
-            if line.emission_factor_id.carbon_category_id and not line.carbon_category_id:
+            if (
+                line.emission_factor_id.carbon_category_id
+                and not line.carbon_category_id
+            ):
                 line.carbon_category_id = line.emission_factor_id.carbon_category_id
             else:
                 line.carbon_category_id = line.carbon_category_id
@@ -141,9 +144,9 @@ class AccountAnalyticLine(models.Model):
         for vals in vals_list:
             if not vals.get("emission_factor_id"):
                 continue
-            on_date = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(
-                self
-            )
+            on_date = fields.Date.to_date(
+                vals.get("date")
+            ) or fields.Date.context_today(self)
             key = (vals["emission_factor_id"], on_date)
             if key not in cache:
                 cache[key] = factors.browse(key[0])._get_version_at(on_date).id

@@ -32,8 +32,10 @@ class AccountBudgetPost(models.Model):
         own = self.carbon_category_ids
         if not own:
             return []
-        covered = self.env["nm.carbon.category"].with_context(active_test=False).search(
-            [("id", "child_of", own.ids)]
+        covered = (
+            self.env["nm.carbon.category"]
+            .with_context(active_test=False)
+            .search([("id", "child_of", own.ids)])
         )
         pairs = set()
         for position in self:

@@ -146,7 +146,9 @@ class CrossoveredBudgetLines(models.Model):
         self.flush_recordset(
             ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
         )
-        self.env["account.budget.post"].flush_model(["account_ids", "carbon_category_ids"])
+        self.env["account.budget.post"].flush_model(
+            ["account_ids", "carbon_category_ids"]
+        )
 
         by_column = defaultdict(list)
         without_account = []
@@ -179,7 +181,8 @@ class CrossoveredBudgetLines(models.Model):
                     """SELECT bl.id, bl.general_budget_id, -aml.balance, 0.0,
                               aml.account_id, NULL::integer
                          FROM crossovered_budget_lines bl
-                         JOIN account_budget_rel rel ON rel.budget_id = bl.general_budget_id
+                         JOIN account_budget_rel rel
+                           ON rel.budget_id = bl.general_budget_id
                          JOIN account_move_line aml
                            ON aml.account_id = rel.account_id
                           AND aml.parent_state = 'posted'
@@ -189,26 +192,36 @@ class CrossoveredBudgetLines(models.Model):
                 )
             )
         query = SQL(
-            """WITH booked AS (%s),
-                    position_category AS (
-                        SELECT * FROM unnest(%s::int[], %s::int[]) AS pc(position_id, category_id)
-                    )
-               SELECT b.line_id,
-                      COALESCE(SUM(b.amount) FILTER (WHERE rel.account_id IS NOT NULL), 0),
-                      COALESCE(SUM(b.carbon_kg) FILTER (
-                          WHERE rel.account_id IS NOT NULL OR pc.category_id IS NOT NULL), 0)
-                 FROM booked b
-            LEFT JOIN account_budget_rel rel
-                   ON rel.budget_id = b.position_id AND rel.account_id = b.general_account_id
-            LEFT JOIN position_category pc
-                   ON pc.position_id = b.position_id AND pc.category_id = b.carbon_category_id
-             GROUP BY b.line_id""",
+            """
+            WITH booked AS (%s),
+                 position_category AS (
+                     SELECT *
+                       FROM unnest(%s::int[], %s::int[]) AS pc(position_id, category_id)
+                 )
+            SELECT b.line_id,
+                   COALESCE(SUM(b.amount) FILTER (WHERE rel.account_id IS NOT NULL), 0),
+                   COALESCE(SUM(b.carbon_kg) FILTER (
+                       WHERE rel.account_id IS NOT NULL
+                          OR pc.category_id IS NOT NULL
+                   ), 0)
+              FROM booked b
+         LEFT JOIN account_budget_rel rel
+                ON rel.budget_id = b.position_id
+               AND rel.account_id = b.general_account_id
+         LEFT JOIN position_category pc
+                ON pc.position_id = b.position_id
+               AND pc.category_id = b.carbon_category_id
+          GROUP BY b.line_id
+            """,
             SQL(" UNION ALL ").join(branches),
             [pair[0] for pair in position_categories],
             [pair[1] for pair in position_categories],
         )
         self.env.cr.execute(query)
-        return {line_id: (amount, carbon_kg) for line_id, amount, carbon_kg in self.env.cr.fetchall()}
+        return {
+            line_id: (amount, carbon_kg)
+            for line_id, amount, carbon_kg in self.env.cr.fetchall()
+        }
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec in BATCHED_AGGREGATES:

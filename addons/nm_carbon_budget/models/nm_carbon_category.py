@@ -37,9 +37,7 @@ class NmCarbonCategory(models.Model):
         required=True,
         default="budget",
     )
-    parent_id = fields.Many2one(
-        "nm.carbon.category", index=True, ondelete="restrict"
-    )
+    parent_id = fields.Many2one("nm.carbon.category", index=True, ondelete="restrict")
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("nm.carbon.category", "parent_id")
     beges_item_id = fields.Many2one(
@@ -60,7 +58,9 @@ class NmCarbonCategory(models.Model):
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
 
-    _code_unique = models.UniqueIndex("(code)", "Each emission item needs its own code.")
+    _code_unique = models.UniqueIndex(
+        "(code)", "Each emission item needs its own code."
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -73,7 +73,10 @@ class NmCarbonCategory(models.Model):
                 category.complete_name = category.name
 
     @api.depends(
-        "category_type", "code", "beges_item_id.beges_category", "parent_id.beges_category"
+        "category_type",
+        "code",
+        "beges_item_id.beges_category",
+        "parent_id.beges_category",
     )
     def _compute_beges_category(self):
         valid = {key for key, _label in BEGES_CATEGORIES}

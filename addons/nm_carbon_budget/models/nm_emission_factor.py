@@ -174,7 +174,9 @@ class NmEmissionFactor(models.Model):
         self.ensure_one()
         if not on_date:
             return self
-        if self.date_start <= on_date and (not self.date_end or on_date <= self.date_end):
+        if self.date_start <= on_date and (
+            not self.date_end or on_date <= self.date_end
+        ):
             return self
         version = self.search(
             [
@@ -218,7 +220,9 @@ class NmEmissionFactor(models.Model):
                 )
             )
         # Closing a version touches only date_end, which booked carbon does not use.
-        super(NmEmissionFactor, self).write({"date_end": date_start - timedelta(days=1)})
+        super().write(
+            {"date_end": date_start - timedelta(days=1)}
+        )
         return self.copy(
             {
                 "value": value,

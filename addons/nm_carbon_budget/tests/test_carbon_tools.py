@@ -11,11 +11,13 @@ from ..tools import carbon
 class TestCarbonTools(BaseCase):
     def test_target_kg_2026(self):
         # 1,000,000 × 0.96**5 = 815,372.6976
-        self.assertAlmostEqual(carbon.target_kg(1_000_000, 0.04, 2021, 2026), 815372.70, 2)
+        self.assertAlmostEqual(
+            carbon.target_kg(1_000_000, 0.04, 2021, 2026), 815372.70, 2
+        )
 
     def test_remaining_share_2050(self):
-        # 0.96**27 = 0.3324...: −4 %/yr for 27 years leaves a third, not zero
-        self.assertAlmostEqual(carbon.remaining_share(0.04, 27), 0.3324, 4)
+        # 0.96**27 = 0.33214...: −4 %/yr for 27 years leaves a third, not zero
+        self.assertAlmostEqual(carbon.remaining_share(0.04, 27), 0.3321, 4)
 
     def test_monetary_ratio_per_keur(self):
         # 110 kgCO2e per k€ on 600 € -> 66 kgCO2e
@@ -32,7 +34,9 @@ class TestCarbonTools(BaseCase):
         self.assertEqual(carbon.prorata(1000, start, end, date(2025, 12, 1)), 0.0)
         self.assertEqual(carbon.prorata(1000, start, end, date(2027, 1, 1)), 1000)
         # 2026-07-02 is 182 days after 2026-01-01, of 364 -> half
-        self.assertAlmostEqual(carbon.prorata(1000, start, end, date(2026, 7, 2)), 500.0)
+        self.assertAlmostEqual(
+            carbon.prorata(1000, start, end, date(2026, 7, 2)), 500.0
+        )
 
     def test_split_by_weights_adds_up(self):
         parts = carbon.split_by_weights(1001, [1, 1, 1])

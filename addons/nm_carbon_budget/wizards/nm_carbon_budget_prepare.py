@@ -35,9 +35,13 @@ class NmCarbonBudgetPrepare(models.TransientModel):
         domain=[("analytic_account_id", "=", False)],
     )
     target_kg = fields.Float(
-        string="Organisation target (kgCO2e)", compute="_compute_target_kg", digits=(16, 0)
+        string="Organisation target (kgCO2e)",
+        compute="_compute_target_kg",
+        digits=(16, 0),
     )
-    total_kg = fields.Float(string="Sum of envelopes (kgCO2e)", readonly=True, digits=(16, 0))
+    total_kg = fields.Float(
+        string="Sum of envelopes (kgCO2e)", readonly=True, digits=(16, 0)
+    )
     warning = fields.Text(readonly=True)
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
 
@@ -45,7 +49,9 @@ class NmCarbonBudgetPrepare(models.TransientModel):
     def default_get(self, fields_list):
         vals = super().default_get(fields_list)
         if self.env.context.get("active_model") == "crossovered.budget":
-            budget = self.env["crossovered.budget"].browse(self.env.context.get("active_id"))
+            budget = self.env["crossovered.budget"].browse(
+                self.env.context.get("active_id")
+            )
             vals.setdefault("source_budget_id", budget.id)
             vals.setdefault("year", budget.date_from.year + 1)
         vals.setdefault(
@@ -72,7 +78,11 @@ class NmCarbonBudgetPrepare(models.TransientModel):
         weights = {}
         for line in lines:
             key = (line.analytic_account_id.id, line.general_budget_id.id)
-            weight = line.planned_carbon_kg if use_planned else max(line.practical_carbon_kg, 0.0)
+            weight = (
+                line.planned_carbon_kg
+                if use_planned
+                else max(line.practical_carbon_kg, 0.0)
+            )
             previous = weights.get(key, (0.0, line))
             weights[key] = (previous[0] + weight, previous[1])
         return weights

@@ -57,7 +57,9 @@ UNIT_MAP = {
 
 def parse_french_number(text):
     """'0,2176' -> 0.2176; '1 234,5' -> 1234.5. Raises ValueError on anything else."""
-    cleaned = (text or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    cleaned = (
+        (text or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    )
     if not cleaned:
         raise ValueError("empty")
     return float(cleaned.replace(",", "."))
@@ -112,14 +114,18 @@ class NmEmissionFactorImport(models.TransientModel):
             except UnicodeDecodeError:
                 continue
         else:
-            raise UserError(self.env._("The file is neither UTF-8 nor Windows-1252 text."))
+            raise UserError(
+                self.env._("The file is neither UTF-8 nor Windows-1252 text.")
+            )
         reader = csv.DictReader(io.StringIO(text), delimiter=";")
-        missing = [col for col in REQUIRED_COLUMNS if col not in (reader.fieldnames or [])]
+        missing = [
+            col for col in REQUIRED_COLUMNS if col not in (reader.fieldnames or [])
+        ]
         if missing:
             raise UserError(
                 self.env._(
-                    "This is not an ADEME Base Empreinte CSV export (semicolon separated, "
-                    "French headers): missing columns %(columns)s.",
+                    "This is not an ADEME Base Empreinte CSV export (semicolon "
+                    "separated, French headers): missing columns %(columns)s.",
                     columns=", ".join(f"“{col}”" for col in missing),
                 )
             )
@@ -129,7 +135,11 @@ class NmEmissionFactorImport(models.TransientModel):
         """Readable factor values and the errors, by line of the file."""
         values, errors = [], []
         for number, row in enumerate(rows, start=2):
-            if (row.get(COL_LINE_TYPE) or "").strip().lower() not in ("elément", "élément", "element"):
+            if (row.get(COL_LINE_TYPE) or "").strip().lower() not in (
+                "elément",
+                "élément",
+                "element",
+            ):
                 continue  # decomposition rows ("Poste") detail an element
             if "archiv" in (row.get(COL_STATUS) or "").lower():
                 continue
@@ -139,7 +149,8 @@ class NmEmissionFactorImport(models.TransientModel):
             except ValueError:
                 errors.append(
                     self.env._(
-                        "Line %(line)s (%(code)s): the value “%(value)s” is not a number.",
+                        "Line %(line)s (%(code)s): the value “%(value)s” is not a "
+                        "number.",
                         line=number,
                         code=code,
                         value=row.get(COL_TOTAL) or "",
@@ -173,8 +184,8 @@ class NmEmissionFactorImport(models.TransientModel):
                 except ValueError:
                     errors.append(
                         self.env._(
-                            "Line %(line)s (%(code)s): the uncertainty “%(value)s” is not "
-                            "a number.",
+                            "Line %(line)s (%(code)s): the uncertainty “%(value)s” "
+                            "is not a number.",
                             line=number,
                             code=code,
                             value=row[COL_UNCERTAINTY],
@@ -184,7 +195,11 @@ class NmEmissionFactorImport(models.TransientModel):
             modified = parse_french_date(row.get(COL_MODIFIED)) or fields.Date.today()
             name = " - ".join(
                 part.strip()
-                for part in (row.get(COL_NAME), row.get(COL_ATTRIBUTE), row.get(COL_BORDER))
+                for part in (
+                    row.get(COL_NAME),
+                    row.get(COL_ATTRIBUTE),
+                    row.get(COL_BORDER),
+                )
                 if part and part.strip()
             )
             values.append(
@@ -194,7 +209,9 @@ class NmEmissionFactorImport(models.TransientModel):
                     "value": value,
                     "unit": unit,
                     "uncertainty": uncertainty,
-                    "source": (row.get(COL_SOURCE) or row.get(COL_CONTRIBUTOR) or "ADEME").strip(),
+                    "source": (
+                        row.get(COL_SOURCE) or row.get(COL_CONTRIBUTOR) or "ADEME"
+                    ).strip(),
                     "source_year": modified.year,
                     "date_start": modified,
                     "carbon_category_id": self.carbon_category_id.id,
@@ -208,7 +225,8 @@ class NmEmissionFactorImport(models.TransientModel):
         if errors and not self.import_valid_rows:
             raise UserError(
                 self.env._(
-                    "Nothing was imported: %(count)s row(s) cannot be read.\n%(errors)s",
+                    "Nothing was imported: %(count)s row(s) cannot be read."
+                    "\n%(errors)s",
                     count=len(errors),
                     errors="\n".join(errors),
                 )
@@ -256,10 +274,11 @@ class NmEmissionFactorImport(models.TransientModel):
             else:
                 start = max(vals["date_start"], current.date_start + timedelta(days=1))
                 current._create_version(
-                    vals["value"], start, uncertainty=vals["uncertainty"],
+                    vals["value"],
+                    start,
+                    uncertainty=vals["uncertainty"],
                     source_year=vals["source_year"],
                 )
                 versioned += 1
         factors.create(to_create)
         return created, versioned, unchanged
-

@@ -8,7 +8,9 @@ class NmEmissionFactorVersion(models.TransientModel):
     _description = "New version of an emission factor"
 
     factor_id = fields.Many2one("nm.emission.factor", required=True)
-    value = fields.Float(string="New value (kgCO2e per unit)", required=True, digits=(16, 6))
+    value = fields.Float(
+        string="New value (kgCO2e per unit)", required=True, digits=(16, 6)
+    )
     date_start = fields.Date(string="Valid from", required=True)
     uncertainty = fields.Float(string="Uncertainty (%)")
     source_year = fields.Integer()
