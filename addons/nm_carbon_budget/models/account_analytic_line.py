@@ -13,6 +13,15 @@ CARBON_SOURCES = [
     ("partner", "Partner measure"),
     ("import", "Import"),
 ]
+# Odoo units of measure that a physical factor's unit can be converted from.
+UOM_UNITS = {
+    "uom.product_uom_kwh": "kwh",
+    "uom.product_uom_litre": "l",
+    "uom.product_uom_cubic_meter": "m3",
+    "uom.product_uom_kgm": "kg",
+    "uom.product_uom_ton": "t",
+    "uom.product_uom_km": "km",
+}
 FACTOR_LEVELS = [
     ("product", "Product"),
     ("product_category", "Product category"),
@@ -88,7 +97,37 @@ class AccountAnalyticLine(models.Model):
         if factor.factor_type == "monetary":
             return carbon.carbon_from_amount(factor.value, factor.unit, -self.amount)
         sign = -1.0 if self.amount > 0 else 1.0
-        return sign * carbon.carbon_from_factor(factor.value, abs(self.unit_amount))
+        quantity = abs(self.unit_amount)
+        line_unit = self._factor_unit_of_uom(self.product_uom_id)
+        if line_unit:
+            try:
+                quantity = carbon.convert_quantity(quantity, line_unit, factor.unit)
+            except ValueError as error:
+                raise UserError(
+                    self.env._(
+                        "The quantity of “%(line)s” is in %(uom)s, which cannot be "
+                        "converted into the unit of the factor %(factor)s. Choose a "
+                        "factor of the same kind of unit.",
+                        line=self.name,
+                        uom=self.product_uom_id.name,
+                        factor=factor.display_name,
+                    )
+                ) from error
+        return sign * carbon.carbon_from_factor(factor.value, quantity)
+
+    def _factor_unit_of_uom(self, uom):
+        """The factor unit matching an Odoo unit of measure, if any."""
+        if not uom:
+            return False
+        for xmlid, unit in UOM_UNITS.items():
+            if (
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    xmlid, raise_if_not_found=False
+                )
+                == uom.id
+            ):
+                return unit
+        return False
 
     @api.depends("emission_factor_id")
     def _compute_carbon_category_id(self):

@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.account_budget_oca.models.account_budget import (
@@ -167,6 +167,32 @@ class TestFactorVersions(CarbonBudgetCase):
             }
         )
         self.assertEqual(earlier.emission_factor_id, tgv)
+
+    def test_physical_factor_converts_units(self):
+        # 52 kgCO2e/MWh; a quantity of 3,000 kWh is 3 MWh -> 156 kg
+        elec = self.env["nm.emission.factor"].create(
+            {
+                "name": "Électricité (test)",
+                "code": "T-ELEC",
+                "value": 52.0,
+                "unit": "mwh",
+                "source": "t",
+                "date_start": date(2020, 1, 1),
+            }
+        )
+        line = self.env["account.analytic.line"].create(
+            {
+                "name": "Consommation",
+                "date": date(2026, 2, 1),
+                self.directions_plan._column_name(): self.dir_culture.id,
+                "unit_amount": 3000,
+                "product_uom_id": self.env.ref("uom.product_uom_kwh").id,
+                "emission_factor_id": elec.id,
+            }
+        )
+        self.assertAlmostEqual(line.carbon_kg, 156.0, 6)
+        with self.assertRaisesRegex(UserError, "cannot be converted"):
+            line.product_uom_id = self.env.ref("uom.product_uom_litre")
 
     def test_versions_cannot_overlap(self):
         factor = self.env["nm.emission.factor"].create(

@@ -26,6 +26,8 @@ class TestCarbonTools(BaseCase):
 
     def test_convert_quantity(self):
         self.assertEqual(carbon.convert_quantity(2, "mwh", "kwh"), 2000)
+        self.assertEqual(carbon.convert_quantity(1500, "l", "m3"), 1.5)
+        self.assertEqual(carbon.convert_quantity(12, "km", "passenger_km"), 12)
         with self.assertRaises(ValueError):
             carbon.convert_quantity(1, "kwh", "passenger_km")
 

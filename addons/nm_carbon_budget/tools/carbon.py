@@ -15,6 +15,10 @@ UNIT_CONVERSIONS = {
     "t": ("kg", 1000.0),
     "l": ("l", 1.0),
     "m3": ("l", 1000.0),
+    # a distance read in km is that many passenger.km for one traveller, or vehicle.km
+    "km": ("km", 1.0),
+    "passenger_km": ("km", 1.0),
+    "vehicle_km": ("km", 1.0),
 }
 
 
