@@ -724,6 +724,11 @@ def run_pytest(odoo, conf, db, args, junit, results) -> None:
         results.add("pytest session (exit code 1 without failed test)", False)
 
 
+def module_state(db: str, name: str) -> str:
+    sql = f"SELECT state FROM ir_module_module WHERE name = {sql_literal(name)}"
+    return psql(sql, dbname=db, check=False).stdout.strip()
+
+
 def install_uninstall_check(odoo, conf, db, order, results) -> None:
     step(f"Install/uninstall check of each addon on a fresh database {db}")
     outcome = {name: True for name in order}
@@ -737,14 +742,14 @@ def install_uninstall_check(odoo, conf, db, order, results) -> None:
             show_problems(problems, logfile)
     # Siblings first (reverse dependency order), nm_carbon_budget last.
     for name in reversed(order):
+        if module_state(db, name) != "installed":
+            outcome[name] = False
+            say(f"  {name} is not installed (its install failed): no uninstall")
+            continue
         logfile = RUN_DIR / f"iu_uninstall_{name}.log"
         rc = odoo_uninstall(odoo, conf, db, name, logfile)
         problems = log_problems(logfile, our_warnings=True)
-        state = psql(
-            f"SELECT state FROM ir_module_module WHERE name = {sql_literal(name)}",
-            dbname=db,
-            check=False,
-        ).stdout.strip()
+        state = module_state(db, name)
         if rc != 0 or problems or state != "uninstalled":
             outcome[name] = False
             say(f"  uninstall of {name}: exit code {rc}, state {state!r}, "
