@@ -80,7 +80,9 @@ class AccountAnalyticLine(models.Model):
         precompute=True,
     )
 
-    @api.depends("emission_factor_id", "carbon_source", "unit_amount", "amount")
+    @api.depends(
+        "emission_factor_id", "carbon_source", "unit_amount", "amount", "product_uom_id"
+    )
     def _compute_carbon_kg(self):
         for line in self:
             factor = line.emission_factor_id
@@ -159,6 +161,12 @@ class AccountAnalyticLine(models.Model):
                 line.carbon_uncertainty = line.emission_factor_id.uncertainty
             else:
                 line.carbon_uncertainty = line.carbon_uncertainty
+
+    @api.constrains("product_uom_id", "emission_factor_id")
+    def _check_factor_unit(self):
+        for line in self:
+            if line.emission_factor_id.factor_type == "physical":
+                line._carbon_from_factor(line.emission_factor_id)
 
     @api.model_create_multi
     def create(self, vals_list):
