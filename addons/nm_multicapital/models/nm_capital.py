@@ -1,0 +1,109 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+CAPITAL_KINDS = [
+    ("climate", "Climate"),
+    ("natural", "Natural"),
+    ("human", "Human / social"),
+]
+THRESHOLD_TYPES = [
+    ("ceiling", "Ceiling (do not exceed)"),
+    ("floor", "Floor (do not fall below)"),
+]
+CAPITAL_SOURCES = [
+    ("entries", "Capital entries"),
+    ("carbon", "Carbon analytic lines (kgCO2e)"),
+]
+
+
+class NmCapital(models.Model):
+    _name = "nm.capital"
+    _description = "Capital"
+    _order = "sequence, code"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(CAPITAL_KINDS, required=True, default="natural")
+    unit = fields.Char(
+        required=True,
+        help="Unit every quantity of this capital is kept in (kgCO2e, m², m³, h…). "
+        "Quantities of different capitals are never added nor converted.",
+    )
+    source = fields.Selection(
+        CAPITAL_SOURCES,
+        required=True,
+        default="entries",
+        help="Where booked quantities come from: capital entries, or for the climate "
+        "capital the kgCO2e of the carbon analytic lines.",
+    )
+    threshold_type = fields.Selection(
+        THRESHOLD_TYPES,
+        required=True,
+        default="ceiling",
+        help="Ceiling: the booked quantity must not exceed the planned one; floor: it "
+        "must not fall below it.",
+    )
+    threshold_qty = fields.Float(
+        string="Threshold per period",
+        digits=(16, 2),
+        help="Preservation threshold for one period, proposed as planned quantity of "
+        "new capital budget lines.",
+    )
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Entity concerned",
+        help="Entity (direction, territory) the capital and its threshold concern; "
+        "empty for the whole organisation.",
+    )
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, index=True
+    )
+    entry_ids = fields.One2many("nm.capital.entry", "capital_id")
+    entry_count = fields.Integer(compute="_compute_entry_count")
+
+    _code_company_unique = models.UniqueIndex(
+        "(code, COALESCE(company_id, 0))",
+        "A capital with this code already exists in this company.",
+    )
+
+    @api.depends("name", "unit")
+    def _compute_display_name(self):
+        # The unit is part of the name, so that a pivot row never hides it.
+        for capital in self:
+            capital.display_name = (
+                f"{capital.name} ({capital.unit})" if capital.unit else capital.name
+            )
+
+    def _compute_entry_count(self):
+        counts = dict(
+            self.env["nm.capital.entry"]._read_group(
+                [("capital_id", "in", self.ids)], ["capital_id"], ["__count"]
+            )
+        )
+        for capital in self:
+            capital.entry_count = counts.get(capital, 0)
+
+    def action_view_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "nm_multicapital.nm_capital_entry_action"
+        )
+        action["domain"] = [("capital_id", "=", self.id)]
+        action["context"] = {"default_capital_id": self.id}
+        return action
+
+    @api.model
+    def _single_capital_sum_sql(self, records, query, fname):
+        """SUM(fname) for a group holding one capital, NULL when it mixes several.
+
+        Quantities of two capitals are never added (strong sustainability): a
+        pivot total across capitals stays empty instead of adding m³ to m².
+        """
+        capital = records._field_to_sql(records._table, "capital_id", query)
+        value = records._field_to_sql(records._table, fname, query)
+        return SQL("CASE WHEN COUNT(DISTINCT %s) <= 1 THEN SUM(%s) END", capital, value)

@@ -1,0 +1,77 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import multicapital
+
+
+class NmGreenBudgetScope(models.Model):
+    """Which axes and which accounts the annex covers from a year on.
+
+    The legal calendar (decree of 16 July 2024) widens the scope year after year:
+    2024 axis 1 on listed investment accounts, 2025 all real investment spending
+    on axes 1 and 6, 2027 the six axes. A year uses the scope of the latest year
+    at or before it.
+    """
+
+    _name = "nm.green.budget.scope"
+    _description = "Budget vert scope for a year"
+    _order = "year desc"
+
+    year = fields.Integer(string="From year", required=True)
+    axis_ids = fields.Many2many("nm.green.budget.axis", string="Axes", required=True)
+    account_prefixes = fields.Char(
+        string="Accounts in scope",
+        required=True,
+        help="Prefixes of the general accounts whose real spending is rated, "
+        "separated by commas (e.g. 20, 21, 23 for investment spending).",
+    )
+    excluded_prefixes = fields.Char(
+        string="Accounts excluded",
+        help="Prefixes left out although they match (order operations, financing), "
+        "separated by commas.",
+    )
+    note = fields.Text()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+
+    _year_company_unique = models.UniqueIndex(
+        "(year, company_id)", "This year already has a budget vert scope."
+    )
+
+    @api.depends("year")
+    def _compute_display_name(self):
+        for scope in self:
+            scope.display_name = self.env._("Scope from %(year)s", year=scope.year)
+
+    @api.model
+    def _for_year(self, year, company=None):
+        company = company or self.env.company
+        scope = self.search(
+            [("year", "<=", year), ("company_id", "=", company.id)],
+            order="year desc",
+            limit=1,
+        )
+        if not scope:
+            raise UserError(
+                self.env._(
+                    "No budget vert scope applies to %(year)s: add one under "
+                    "Configuration › Budget vert scopes.",
+                    year=year,
+                )
+            )
+        return scope
+
+    def _accounts_in_scope(self, accounts):
+        """The accounts among `accounts` whose spending this scope rates."""
+        self.ensure_one()
+        included = multicapital.parse_prefixes(self.account_prefixes)
+        excluded = multicapital.parse_prefixes(self.excluded_prefixes)
+        return accounts.filtered(
+            lambda account: (
+                multicapital.code_in(account.code or "", included)
+                and not multicapital.code_in(account.code or "", excluded)
+            )
+        )

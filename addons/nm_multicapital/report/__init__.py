@@ -1,0 +1,1 @@
+from . import nm_green_budget_annex_xlsx

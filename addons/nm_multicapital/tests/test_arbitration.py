@@ -1,0 +1,100 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import MultiCapitalCase
+
+
+@tagged("post_install", "-at_install")
+class TestArbitration(MultiCapitalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.position = cls.env["account.budget.post"].create(
+            {
+                "name": "Travaux (test)",
+                "account_ids": [
+                    Command.set(cls.company_data["default_account_expense"].ids)
+                ],
+            }
+        )
+        budget = cls.env["crossovered.budget"].create(
+            {
+                "name": "Budget 2026 (test)",
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+            }
+        )
+        cls.budget_line = cls.env["crossovered.budget.lines"].create(
+            {
+                "crossovered_budget_id": budget.id,
+                "general_budget_id": cls.position.id,
+                "analytic_account_id": cls.dir_a.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+                "planned_amount": 50000.0,
+                "planned_carbon_kg": 8000.0,
+            }
+        )
+        # 400 m² of land taken by the works, 30 m³ of water: one capital each
+        cls._entry(
+            cls.land, cls.dir_a, "2026-05-01", 400.0, budget_post_id=cls.position.id
+        )
+        cls._entry(
+            cls.water, cls.dir_a, "2026-05-01", 30.0, budget_post_id=cls.position.id
+        )
+        # no position: not attributed to the budget line
+        cls._entry(cls.land, cls.dir_a, "2026-05-01", 77.0)
+
+    def test_one_column_per_capital_no_total(self):
+        wizard = self.env["nm.capital.arbitration"].create(
+            {
+                "budget_line_ids": [Command.set(self.budget_line.ids)],
+                "capital_ids": [
+                    Command.set((self.land | self.water | self.training).ids)
+                ],
+            }
+        )
+        table = wizard._arbitration_table()
+        columns = {column["key"]: column for column in table["columns"]}
+        self.assertEqual(columns[f"capital_{self.land.id}"]["unit"], "m²")
+        self.assertEqual(columns[f"capital_{self.water.id}"]["unit"], "m³")
+        self.assertEqual(columns[f"capital_{self.training.id}"]["unit"], "h")
+        self.assertEqual(columns["planned_carbon_kg"]["unit"], "kgCO2e")
+        self.assertEqual(
+            columns["planned_amount"]["unit"], self.company.currency_id.name
+        )
+        # every quantity column carries exactly one unit and nothing adds them up
+        for column in table["columns"]:
+            self.assertNotIn("total", column["key"])
+            if not column["key"].startswith("axis_"):
+                self.assertTrue(column["unit"])
+                self.assertNotIn("+", column["unit"])
+        self.assertEqual(len(table["rows"]), 1)
+        values = table["rows"][0]["values"]
+        self.assertEqual(values[f"capital_{self.land.id}"], 400.0)
+        self.assertEqual(values[f"capital_{self.water.id}"], 30.0)
+        self.assertEqual(values[f"capital_{self.training.id}"], 0.0)
+        self.assertEqual(values["planned_carbon_kg"], 8000.0)
+        self.assertEqual(values["planned_amount"], 50000.0)
+        # no rating yet: every axis to be examined further
+        self.assertEqual(values["axis_1"], "To be examined further")
+        self.assertIn("(m²)", wizard.table_html)
+        self.assertNotIn("Total", wizard.table_html)
+
+    def test_override_rating_shows(self):
+        axis = self.env["nm.green.budget.axis"].search([("sequence", "=", 1)])
+        self.env["nm.green.budget.rating"].create(
+            {
+                "axis_id": axis.id,
+                "budget_line_id": self.budget_line.id,
+                "rating": "favorable",
+                "justification": "Isolation (test)",
+            }
+        )
+        wizard = self.env["nm.capital.arbitration"].create(
+            {"budget_line_ids": [Command.set(self.budget_line.ids)]}
+        )
+        values = wizard._arbitration_table()["rows"][0]["values"]
+        self.assertEqual(values["axis_1"], "Favourable")

@@ -1,0 +1,205 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import MultiCapitalCase
+
+
+@tagged("post_install", "-at_install")
+class TestCapitalBudget(MultiCapitalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # carbon of direction A in 2026: 100 + 50.5 = 150.5 kgCO2e; the line of
+        # 2025 and the one of direction B stay out
+        cls._carbon_line(cls.dir_a, "2026-03-01", 100.0)
+        cls._carbon_line(cls.dir_a, "2026-06-30", 50.5)
+        cls._carbon_line(cls.dir_a, "2025-12-31", 1000.0)
+        cls._carbon_line(cls.dir_b, "2026-04-01", 7.0)
+        # land of direction A in 2026: 300 − 120 (renaturation) = 180 m²
+        cls._entry(cls.land, cls.dir_a, "2026-02-01", 300.0)
+        cls._entry(cls.land, cls.dir_a, "2026-05-01", -120.0)
+        cls._entry(cls.land, cls.dir_a, "2027-01-01", 999.0)
+        cls._entry(cls.land, cls.dir_b, "2026-02-01", 50.0)
+        # water of direction A: 40 m³; training of direction A: 25 + 35 = 60 h
+        cls._entry(cls.water, cls.dir_a, "2026-03-01", 40.0)
+        cls._entry(cls.training, cls.dir_a, "2026-03-01", 25.0)
+        cls._entry(cls.training, cls.dir_a, "2026-09-01", 35.0)
+        # an entry on an account of the Project plan counts on its own account
+        cls._entry(cls.land, cls.project, "2026-07-01", 12.0)
+        cls.line_climate = cls._budget_line(cls.climate, cls.dir_a, 200.0)
+        cls.line_land = cls._budget_line(cls.land, cls.dir_a, 150.0)
+        cls.line_land_b = cls._budget_line(cls.land, cls.dir_b, 100.0)
+        cls.line_water = cls._budget_line(cls.water, cls.dir_a, 44.0)
+        cls.line_training = cls._budget_line(cls.training, cls.dir_a, 100.0)
+        cls.line_project = cls._budget_line(cls.land, cls.project, 20.0)
+        cls.lines = (
+            cls.line_climate
+            | cls.line_land
+            | cls.line_land_b
+            | cls.line_water
+            | cls.line_training
+            | cls.line_project
+        )
+
+    def assertNoTotal(self, value):
+        # an empty aggregate (NULL in SQL) — not 0.0, which would be a sum
+        self.assertTrue(value is None or value is False, f"{value!r} is a total")
+
+    def test_climate_booked_equals_carbon_lines(self):
+        self.assertAlmostEqual(self.line_climate.booked_qty, 150.5)
+        # the same figure as the core's carbon of the direction over the period
+        direction = self.dir_a.with_context(
+            from_date="2026-01-01", to_date="2026-12-31"
+        )
+        self.assertAlmostEqual(self.line_climate.booked_qty, direction.carbon_kg)
+        # 150.5 / 200 = 75.25 %, below 90 %: within threshold
+        self.assertAlmostEqual(self.line_climate.percentage, 75.25)
+        self.assertEqual(self.line_climate.threshold_status, "ok")
+
+    def test_other_capitals_booked_equal_entries(self):
+        self.assertAlmostEqual(self.line_land.booked_qty, 180.0)
+        self.assertAlmostEqual(self.line_land_b.booked_qty, 50.0)
+        self.assertAlmostEqual(self.line_water.booked_qty, 40.0)
+        self.assertAlmostEqual(self.line_training.booked_qty, 60.0)
+        self.assertAlmostEqual(self.line_project.booked_qty, 12.0)
+        self.assertAlmostEqual(self.line_land.remaining_qty, -30.0)
+
+    def test_booked_in_one_query_per_source(self):
+        self.lines.invalidate_recordset(["booked_qty"])
+        with self.assertQueryCount(2):
+            self.lines._booked_quantities()
+
+    def test_threshold_crossed_status_and_filter(self):
+        # land: 180 > 150 m², crossed; water 40 ≥ 0.9 × 44 = 39.6, near;
+        # training 60 h under the 100 h floor, crossed
+        self.assertEqual(self.line_land.threshold_status, "crossed")
+        self.assertEqual(self.line_water.threshold_status, "warning")
+        self.assertEqual(self.line_training.threshold_status, "crossed")
+        self.assertEqual(self.line_land_b.threshold_status, "ok")
+        Line = self.env["nm.capital.budget.line"]
+        crossed = Line.search(
+            [("id", "in", self.lines.ids), ("threshold_status", "=", "crossed")]
+        )
+        self.assertEqual(crossed, self.line_land | self.line_training)
+        not_crossed = Line.search(
+            [("id", "in", self.lines.ids), ("threshold_status", "!=", "crossed")]
+        )
+        self.assertEqual(not_crossed, self.lines - crossed)
+
+    def test_pivot_never_sums_two_capitals(self):
+        Line = self.env["nm.capital.budget.line"]
+        domain = [("id", "in", self.lines.ids)]
+        by_capital = {
+            capital: (planned, booked)
+            for capital, planned, booked in Line._read_group(
+                domain, ["capital_id"], ["planned_qty:sum", "booked_qty:sum"]
+            )
+        }
+        # land: 150 + 100 + 20 planned, 180 + 50 + 12 booked, all in m²
+        self.assertEqual(by_capital[self.land], (270.0, 242.0))
+        # direction A mixes kgCO2e, m², m³ and h: no total
+        for account, planned, booked in Line._read_group(
+            domain, ["analytic_account_id"], ["planned_qty:sum", "booked_qty:sum"]
+        ):
+            if account == self.dir_a:
+                self.assertNoTotal(planned)
+                self.assertNoTotal(booked)
+            if account == self.dir_b:  # land only
+                self.assertEqual((planned, booked), (100.0, 50.0))
+        [(total,)] = Line._read_group(domain, [], ["planned_qty:sum"])
+        self.assertNoTotal(total)
+        Entry = self.env["nm.capital.entry"]
+        [(total,)] = Entry._read_group(
+            [("analytic_account_id", "=", self.dir_a.id)], [], ["quantity:sum"]
+        )
+        self.assertNoTotal(total)
+        [(total,)] = Entry._read_group(
+            [
+                ("analytic_account_id", "=", self.dir_a.id),
+                ("capital_id", "=", self.land.id),
+            ],
+            [],
+            ["quantity:sum"],
+        )
+        self.assertEqual(total, 1179.0)  # 300 − 120 + 999
+
+    def test_no_capital_quantity_in_euros(self):
+        for model in ("nm.capital", "nm.capital.entry", "nm.capital.budget.line"):
+            monetary = [
+                name
+                for name, field in self.env[model]._fields.items()
+                if field.type == "monetary"
+            ]
+            self.assertFalse(monetary, f"{model} converts a capital into euros")
+
+    def test_climate_capital_takes_no_entry(self):
+        with self.assertRaises(ValidationError):
+            self._entry(self.climate, self.dir_a, "2026-01-01", 5.0)
+
+    def test_import_entries(self):
+        result = self.env["nm.capital.entry"].load(
+            ["capital_id/.id", "analytic_account_id/.id", "date", "quantity", "source"],
+            [[str(self.water.id), str(self.dir_b.id), "2026-04-02", "12.5", "import"]],
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        entry = self.env["nm.capital.entry"].browse(result["ids"])
+        self.assertEqual((entry.capital_id, entry.quantity), (self.water, 12.5))
+
+    def test_manager_edits_own_entries_only(self):
+        manager = new_test_user(
+            self.env,
+            login="chef_test",
+            groups="nm_carbon_budget.group_carbon_manager",
+        )
+        own = self._entry(self.land, self.dir_b, "2026-03-03", 5.0, user_id=manager.id)
+        other = self._entry(self.land, self.dir_b, "2026-03-03", 6.0)
+        own.with_user(manager).quantity = 7.0
+        self.assertEqual(own.quantity, 7.0)
+        with self.assertRaises(AccessError):
+            other.with_user(manager).quantity = 8.0
+        with self.assertRaises(AccessError):
+            self.line_land.with_user(manager).planned_qty = 1.0
+
+    def test_preservation_debt_statement(self):
+        Preservation = self.env["nm.capital.preservation"]
+        records = Preservation.create(
+            [
+                {
+                    "name": "Renaturation (test)",
+                    "capital_id": self.land.id,
+                    "analytic_account_id": self.dir_a.id,
+                    "year": 2026,
+                    "planned_cost": 50000.0,
+                    "incurred_cost": 20000.0,
+                },
+                {
+                    "name": "Plan de formation (test)",
+                    "capital_id": self.training.id,
+                    "analytic_account_id": self.dir_a.id,
+                    "year": 2026,
+                    "planned_cost": 8000.0,
+                    "incurred_cost": 9000.0,
+                },
+            ]
+        )
+        land, training = records
+        self.assertEqual(land.debt_amount, 30000.0)
+        self.assertEqual(land.debt_kind, "ecological")
+        self.assertEqual(training.debt_amount, 0.0)  # overspending is no credit
+        self.assertEqual(training.debt_kind, "social")
+        blocks = records._debt_statement()
+        self.assertEqual([b["capital"] for b in blocks], [self.land, self.training])
+        self.assertEqual(blocks[0]["debt_amount"], 30000.0)
+        [(total,)] = Preservation._read_group(
+            [("id", "in", records.ids)], [], ["debt_amount:sum"]
+        )
+        self.assertNoTotal(total)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("nm_multicapital.nm_capital_debt_report", records.ids)[0]
+            .decode()
+        )
+        self.assertEqual(html.count("o_nm_debt_capital"), 2)
+        self.assertIn("Renaturation (test)", html)

@@ -1,0 +1,96 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Plain functions of multi-capital accounting and of the budget vert annex.
+
+They take numbers and codes and return numbers: no ORM, easy to test.
+"""
+
+from collections import defaultdict
+
+# Share of a ceiling from which a capital budget line is flagged "near the threshold".
+WARNING_RATIO = 0.9
+
+RATINGS = [
+    ("very_favorable", "Very favourable"),
+    ("favorable", "Favourable"),
+    ("neutral", "Neutral"),
+    ("unfavorable", "Unfavourable"),
+    ("to_deepen", "To be examined further"),
+    ("out_of_scope", "Out of scope"),
+]
+RATING_CODES = [code for code, _label in RATINGS]
+
+
+def threshold_status(threshold_type, planned, booked, warning_ratio=WARNING_RATIO):
+    """Status of a booked quantity against a planned ceiling or floor.
+
+    ceiling ("ne pas dépasser"): crossed above the planned quantity, warning from
+    warning_ratio of it; floor ("ne pas descendre sous"): crossed below it.
+    Without planned quantity there is nothing to compare: "none".
+    """
+    if not planned:
+        return "none"
+    if threshold_type == "floor":
+        return "crossed" if booked < planned else "ok"
+    if booked > planned:
+        return "crossed"
+    if booked >= planned * warning_ratio:
+        return "warning"
+    return "ok"
+
+
+def code_in(code, prefixes):
+    """True when the account code starts with one of the prefixes."""
+    return any(code.startswith(prefix) for prefix in prefixes if prefix)
+
+
+def parse_prefixes(text):
+    """'2031, 2313 ;21571' -> ['2031', '2313', '21571']."""
+    return [
+        part.strip()
+        for part in (text or "").replace(";", ",").replace(" ", ",").split(",")
+        if part.strip()
+    ]
+
+
+def best_rule(code, rules):
+    """The rule that applies to an account code, or None.
+
+    rules: iterable of (prefix, year_specific, rating, justification). The longest
+    prefix wins; for the same prefix a rule written for the year beats a general one.
+    """
+    best = None
+    for rule in rules:
+        prefix, year_specific = rule[0], rule[1]
+        if not code.startswith(prefix):
+            continue
+        key = (len(prefix), bool(year_specific))
+        if best is None or key > best[0]:
+            best = (key, rule)
+    return best[1] if best else None
+
+
+def annex_totals(rows):
+    """Amounts and shares per axis and rating.
+
+    rows: iterable of (axis, rating, amount). Returns
+    {axis: {"total": t, "ratings": {rating: (amount, share %)}}} with every rating
+    of the scale present (0 where nothing), so "à approfondir" always shows.
+    """
+    amounts = defaultdict(lambda: defaultdict(float))
+    for axis, rating, amount in rows:
+        amounts[axis][rating] += amount
+    result = {}
+    for axis, by_rating in amounts.items():
+        total = sum(by_rating.values())
+        result[axis] = {
+            "total": total,
+            "ratings": {
+                rating: (
+                    by_rating.get(rating, 0.0),
+                    by_rating.get(rating, 0.0) / total * 100 if total else 0.0,
+                )
+                for rating in RATING_CODES
+            },
+        }
+    return result

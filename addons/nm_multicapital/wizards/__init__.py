@@ -1,0 +1,2 @@
+from . import nm_green_budget_annex
+from . import nm_capital_arbitration

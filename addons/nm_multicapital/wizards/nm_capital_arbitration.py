@@ -1,0 +1,199 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL, float_repr
+
+from ..tools import multicapital
+
+
+class NmCapitalArbitration(models.TransientModel):
+    """Budget lines side by side: €, kgCO2e, each other capital in its own unit and
+    the budget vert ratings. One column per capital, never a weighted total."""
+
+    _name = "nm.capital.arbitration"
+    _description = "Multi-capital arbitration"
+
+    budget_line_ids = fields.Many2many(
+        "crossovered.budget.lines", string="Budget lines", required=True
+    )
+    capital_ids = fields.Many2many(
+        "nm.capital",
+        string="Capitals",
+        domain=[("source", "=", "entries")],
+        default=lambda self: self.env["nm.capital"].search(
+            [("source", "=", "entries")]
+        ),
+        help="Capitals shown beside € and kgCO2e, each in its own column and unit.",
+    )
+    table_html = fields.Html(compute="_compute_table_html", sanitize=False)
+
+    @api.depends("budget_line_ids", "capital_ids")
+    def _compute_table_html(self):
+        for wizard in self:
+            wizard.table_html = wizard._render_table(wizard._arbitration_table())
+
+    def _arbitration_table(self):
+        """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values"}]}.
+
+        Every quantity column has exactly one unit; there is no total column.
+        """
+        lines = self.budget_line_ids._origin
+        capitals = self.capital_ids._origin
+        currency = self.env.company.currency_id
+        axes = self.env["nm.green.budget.axis"].search([])
+        columns = [
+            {
+                "key": "planned_amount",
+                "label": self.env._("Planned"),
+                "unit": currency.name,
+            },
+            {
+                "key": "practical_amount",
+                "label": self.env._("Booked"),
+                "unit": currency.name,
+            },
+            {
+                "key": "planned_carbon_kg",
+                "label": self.env._("Carbon envelope"),
+                "unit": "kgCO2e",
+            },
+            {
+                "key": "practical_carbon_kg",
+                "label": self.env._("Carbon booked"),
+                "unit": "kgCO2e",
+            },
+        ]
+        columns += [
+            {
+                "key": f"capital_{capital.id}",
+                "label": capital.name,
+                "unit": capital.unit,
+            }
+            for capital in capitals
+        ]
+        columns += [
+            {
+                "key": f"axis_{axis.sequence}",
+                "label": self.env._("Budget vert axis %(axis)s", axis=axis.sequence),
+                "unit": "",
+            }
+            for axis in axes
+        ]
+        quantities = self._capital_quantities(lines, capitals)
+        ratings = self._line_ratings(lines, axes)
+        rows = []
+        for line in lines:
+            values = {
+                "planned_amount": line.planned_amount,
+                "practical_amount": line.practical_amount,
+                "planned_carbon_kg": line.planned_carbon_kg,
+                "practical_carbon_kg": line.practical_carbon_kg,
+            }
+            for capital in capitals:
+                values[f"capital_{capital.id}"] = quantities.get(
+                    (line.id, capital.id), 0.0
+                )
+            for axis in axes:
+                values[f"axis_{axis.sequence}"] = ratings.get((line.id, axis.id), "")
+            rows.append({"label": line.display_name, "values": values})
+        return {"columns": columns, "rows": rows}
+
+    @api.model
+    def _capital_quantities(self, lines, capitals):
+        """{(budget line id, capital id): quantity} in one grouped query: entries
+        of the line's analytic account and position, dated within the line."""
+        if not lines or not capitals:
+            return {}
+        self.env["nm.capital.entry"].flush_model()
+        lines.flush_recordset(
+            ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT bl.id, e.capital_id, SUM(e.quantity)
+                     FROM crossovered_budget_lines bl
+                     JOIN nm_capital_entry e
+                       ON e.analytic_account_id = bl.analytic_account_id
+                      AND e.budget_post_id = bl.general_budget_id
+                      AND e.date BETWEEN bl.date_from AND bl.date_to
+                    WHERE bl.id = ANY(%s) AND e.capital_id = ANY(%s)
+                 GROUP BY bl.id, e.capital_id""",
+                lines.ids,
+                capitals.ids,
+            )
+        )
+        return {
+            (line_id, capital_id): qty
+            for line_id, capital_id, qty in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _line_ratings(self, lines, axes):
+        """{(budget line id, axis id): rating label}: the line's override, else
+        the account rules of its position's accounts (several ratings listed)."""
+        labels = dict(
+            self.env["nm.green.budget.rating"]
+            ._fields["rating"]
+            ._description_selection(self.env)
+        )
+        ratings = self.env["nm.green.budget.rating"].search(
+            [("axis_id", "in", axes.ids), ("company_id", "in", self.env.companies.ids)]
+        )
+        result = {}
+        for line in lines:
+            year = line.date_from.year
+            for axis in axes:
+                candidates = ratings.filtered(
+                    lambda r, axis=axis, year=year: (
+                        r.axis_id == axis and r.year in (0, year)
+                    )
+                )
+                override = candidates.filtered(
+                    lambda r, line=line: r.budget_line_id == line
+                )
+                if override:
+                    found = {override[0].rating}
+                else:
+                    rules = [
+                        (r.account_prefix, r.year, r.rating, r.justification)
+                        for r in candidates
+                        if r.account_prefix and not r.budget_line_id
+                    ]
+                    found = defaultdict(int)
+                    for account in line.general_budget_id.account_ids:
+                        rule = multicapital.best_rule(account.code or "", rules)
+                        found[rule[2] if rule else "to_deepen"] += 1
+                result[(line.id, axis.id)] = ", ".join(
+                    labels[code] for code in multicapital.RATING_CODES if code in found
+                )
+        return result
+
+    @api.model
+    def _render_table(self, table):
+        head = Markup("").join(
+            Markup("<th>%s<br/><small>%s</small></th>")
+            % (column["label"], column["unit"] and f"({column['unit']})" or "")
+            for column in table["columns"]
+        )
+        body = Markup("")
+        for row in table["rows"]:
+            cells = Markup("").join(
+                Markup('<td class="text-end">%s</td>')
+                % self._format_cell(row["values"][c["key"]])
+                for c in table["columns"]
+            )
+            body += Markup("<tr><th>%s</th>%s</tr>") % (row["label"], cells)
+        return Markup(
+            '<table class="table table-sm table-bordered o_nm_arbitration">'
+            "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (self.env._("Budget line"), head, body)
+
+    @api.model
+    def _format_cell(self, value):
+        if isinstance(value, float):
+            return escape(f"{float(float_repr(value, 2)):,.2f}".replace(",", "\u202f"))
+        return escape(value)
