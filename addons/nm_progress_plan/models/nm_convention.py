@@ -1,0 +1,364 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.progress import add_months, interim_dates
+from .nm_progress_clause_template import MATURITIES
+
+FREQUENCY_MONTHS = {"quarterly": 3, "half_yearly": 6, "yearly": 12, "end": 0}
+LOCKED_STATES = ("signed", "assessment", "closed")
+
+
+class NmConvention(models.Model):
+    _name = "nm.convention"
+    _description = "Convention with an operator"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        default="/",
+        tracking=True,
+    )
+    title = fields.Char(string="Subject", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Operator",
+        required=True,
+        tracking=True,
+        index=True,
+        domain=[("is_company", "=", True)],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain=[("share", "=", False)],
+        help="Culture direction officer following the convention; notified when the "
+        "operator submits a review.",
+    )
+    convention_type = fields.Selection(
+        [
+            ("annual", "Annual convention"),
+            ("cpo", "Multi-year objective convention (CPO)"),
+        ],
+        string="Type",
+        required=True,
+        default="cpo",
+        tracking=True,
+    )
+    date_start = fields.Date(string="Start date", required=True, tracking=True)
+    date_end = fields.Date(string="End date", required=True, tracking=True)
+    subsidy_amount = fields.Monetary(string="Yearly subsidy", tracking=True)
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Paying direction",
+        tracking=True,
+        help="The direction's analytic account the subsidy is paid from.",
+    )
+    budget_line_id = fields.Many2one(
+        "crossovered.budget.lines",
+        string="Budget line",
+        domain="[('analytic_account_id', '=', analytic_account_id)]",
+    )
+    operator_maturity = fields.Selection(
+        MATURITIES, required=True, default="starting", tracking=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("negotiation", "Negotiation"),
+            ("signed", "Signed"),
+            ("assessment", "Final assessment"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    clause_ids = fields.One2many(
+        "nm.progress.clause", "convention_id", string="Clauses", copy=True
+    )
+    review_ids = fields.One2many(
+        "nm.progress.review", "convention_id", string="Reviews"
+    )
+    measure_ids = fields.One2many(
+        "nm.progress.measure", "convention_id", string="Measures"
+    )
+    adjustment_ids = fields.One2many(
+        "nm.progress.adjustment", "convention_id", string="Adjustments"
+    )
+    previous_convention_id = fields.Many2one(
+        "nm.convention",
+        string="Previous convention",
+        copy=False,
+        readonly=True,
+        index=True,
+    )
+    next_convention_ids = fields.One2many(
+        "nm.convention", "previous_convention_id", string="Next conventions"
+    )
+    assessment_summary = fields.Html(
+        string="Final assessment", help="Conclusions shared with the operator."
+    )
+    notes = fields.Html()
+    clause_count = fields.Integer(compute="_compute_counts")
+    review_count = fields.Integer(compute="_compute_counts")
+    open_review_id = fields.Many2one(
+        "nm.progress.review", compute="_compute_open_review_id"
+    )
+
+    _check_dates = models.Constraint(
+        "CHECK(date_end >= date_start)",
+        "The end date of a convention must be after its start date.",
+    )
+    _check_subsidy = models.Constraint(
+        "CHECK(subsidy_amount >= 0)", "The subsidy amount cannot be negative."
+    )
+
+    @api.depends("clause_ids", "review_ids")
+    def _compute_counts(self):
+        for convention in self:
+            convention.clause_count = len(convention.clause_ids)
+            convention.review_count = len(convention.review_ids)
+
+    @api.depends("review_ids.state")
+    def _compute_open_review_id(self):
+        for convention in self:
+            convention.open_review_id = convention.review_ids.filtered(
+                lambda r: r.state == "open"
+            )[:1]
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for convention in self:
+            convention.access_url = f"/my/conventions/{convention.id}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("nm.convention") or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        frozen = {
+            "partner_id",
+            "date_start",
+            "date_end",
+            "subsidy_amount",
+            "convention_type",
+        }
+        if frozen & set(vals) and any(c.state in LOCKED_STATES for c in self):
+            raise UserError(
+                self.env._(
+                    "A signed convention cannot be edited: its operator, dates, type "
+                    "and "
+                    "subsidy are those signed. Renew it or write an amendment."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(c.state not in ("draft", "cancelled") or c.measure_ids for c in self):
+            raise UserError(
+                self.env._(
+                    "Only draft or cancelled conventions without measures can be "
+                    "deleted."
+                )
+            )
+
+    def _display_state(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def action_negotiate(self):
+        self._check_state(("draft",))
+        self.state = "negotiation"
+
+    def action_sign(self):
+        self._check_state(("draft", "negotiation"))
+        for convention in self:
+            if not convention.clause_ids:
+                raise UserError(
+                    self.env._(
+                        "Convention %(name)s has no clause: add at least one objective "
+                        "before signing.",
+                        name=convention.name,
+                    )
+                )
+        self.state = "signed"
+        self.filtered(lambda c: not c.review_ids).action_schedule_reviews()
+
+    def action_start_assessment(self):
+        self._check_state(("signed",))
+        for clause in self.clause_ids:
+            clause.assessed_value = (
+                clause.latest_value if clause.has_value else clause.baseline
+            )
+            if not clause.next_target:
+                clause.next_target = clause.target
+        self.state = "assessment"
+
+    def action_close(self):
+        self._check_state(("assessment",))
+        self.review_ids.filtered(
+            lambda r: r.state in ("planned", "open")
+        ).state = "cancelled"
+        self.state = "closed"
+
+    def action_cancel(self):
+        self._check_state(("draft", "negotiation", "signed"))
+        self.review_ids.filtered(
+            lambda r: r.state in ("planned", "open")
+        ).state = "cancelled"
+        self.state = "cancelled"
+
+    def action_draft(self):
+        self._check_state(("negotiation", "cancelled"))
+        self.state = "draft"
+
+    def _check_state(self, allowed):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for convention in self:
+            if convention.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "Convention %(name)s is %(state)s: this step is not possible "
+                        "now.",
+                        name=convention.name,
+                        state=labels[convention.state],
+                    )
+                )
+
+    def action_schedule_reviews(self):
+        """Plan the reviews from the clauses' frequencies: one before (at the
+        start), one at each period of the most frequent clause, one after (at the
+        end, due within six months as for a CPO's yearly report)."""
+        Review = self.env["nm.progress.review"]
+        for convention in self:
+            months = [
+                FREQUENCY_MONTHS[f]
+                for f in convention.clause_ids.mapped("frequency")
+                if FREQUENCY_MONTHS[f]
+            ]
+            existing = convention.review_ids.filtered(lambda r: r.state != "cancelled")
+            planned = {(r.review_type, r.date_planned) for r in existing}
+            vals_list = [
+                (
+                    "before",
+                    convention.date_start,
+                    convention.date_start + datetime.timedelta(30),
+                )
+            ]
+            for day in interim_dates(
+                convention.date_start, convention.date_end, min(months) if months else 0
+            ):
+                vals_list.append(("during", day, day + datetime.timedelta(30)))
+            vals_list.append(
+                ("after", convention.date_end, add_months(convention.date_end, 6))
+            )
+            Review.create(
+                [
+                    {
+                        "convention_id": convention.id,
+                        "review_type": review_type,
+                        "date_planned": planned_date,
+                        "date_due": due,
+                    }
+                    for review_type, planned_date, due in vals_list
+                    if (review_type, planned_date) not in planned
+                ]
+            )
+        return True
+
+    def action_renew(self):
+        """Next convention from a closed one: same operator and type, dates
+        following on, clauses carried over with the assessed value as baseline
+        and the target decided at the final assessment."""
+        self._check_state(("closed",))
+        new = self.browse()
+        for convention in self:
+            duration = (convention.date_end - convention.date_start).days
+            start = convention.date_end + datetime.timedelta(1)
+            next_convention = self.create(
+                {
+                    "title": convention.title,
+                    "partner_id": convention.partner_id.id,
+                    "company_id": convention.company_id.id,
+                    "user_id": convention.user_id.id,
+                    "convention_type": convention.convention_type,
+                    "date_start": start,
+                    "date_end": start + datetime.timedelta(duration),
+                    "subsidy_amount": convention.subsidy_amount,
+                    "analytic_account_id": convention.analytic_account_id.id,
+                    "operator_maturity": convention.operator_maturity,
+                    "previous_convention_id": convention.id,
+                    "clause_ids": [
+                        fields.Command.create(clause._renewal_values())
+                        for clause in convention.clause_ids
+                    ],
+                }
+            )
+            convention.message_post(
+                body=self.env._("Renewed as %(name)s.", name=next_convention.name)
+            )
+            new |= next_convention
+        if len(new) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "nm.convention",
+                "res_id": new.id,
+                "view_mode": "form",
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "nm.convention",
+            "domain": [("id", "in", new.ids)],
+            "view_mode": "list,form",
+        }
+
+    def action_preview(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }
+
+    def action_view_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "nm_progress_plan.nm_progress_review_action"
+        )
+        action["domain"] = [("convention_id", "=", self.id)]
+        action["context"] = {"default_convention_id": self.id}
+        return action
+
+    @api.constrains("previous_convention_id", "partner_id")
+    def _check_previous_same_operator(self):
+        for convention in self:
+            previous = convention.previous_convention_id
+            if previous and previous.partner_id.commercial_partner_id != (
+                convention.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._("A renewed convention must be with the same operator.")
+                )

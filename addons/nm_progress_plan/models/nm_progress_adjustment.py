@@ -1,0 +1,149 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class NmProgressAdjustment(models.Model):
+    _name = "nm.progress.adjustment"
+    _description = "Target adjustment"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+
+    clause_id = fields.Many2one(
+        "nm.progress.clause", required=True, ondelete="cascade", index=True
+    )
+    convention_id = fields.Many2one(
+        related="clause_id.convention_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        related="clause_id.convention_id.partner_id",
+        store=True,
+        string="Operator",
+        index=True,
+    )
+    company_id = fields.Many2one(related="clause_id.company_id", store=True)
+    indicator_unit = fields.Char(related="clause_id.indicator_unit")
+    old_target = fields.Float(string="Previous target", readonly=True)
+    new_target = fields.Float(string="New target", required=True)
+    reason = fields.Text(required=True)
+    proposed_by = fields.Selection(
+        [("authority", "Authority"), ("operator", "Operator")],
+        required=True,
+        default="authority",
+    )
+    authority_accepted = fields.Boolean(readonly=True)
+    authority_user_id = fields.Many2one(
+        "res.users", string="Accepted by (authority)", readonly=True
+    )
+    authority_date = fields.Datetime(string="Authority acceptance", readonly=True)
+    operator_accepted = fields.Boolean(readonly=True)
+    operator_user_id = fields.Many2one(
+        "res.users", string="Accepted by (operator)", readonly=True
+    )
+    operator_date = fields.Datetime(string="Operator acceptance", readonly=True)
+    state = fields.Selection(
+        [
+            ("proposed", "Proposed"),
+            ("applied", "Applied"),
+            ("refused", "Refused"),
+        ],
+        required=True,
+        default="proposed",
+        tracking=True,
+        readonly=True,
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            # the side proposing the change agrees with it
+            side = vals.get("proposed_by") or "authority"
+            vals.update(
+                {
+                    f"{side}_accepted": True,
+                    f"{side}_user_id": self.env.user.id,
+                    f"{side}_date": now,
+                }
+            )
+        adjustments = super().create(vals_list)
+        template = self.env.ref("nm_progress_plan.mail_template_adjustment_proposed")
+        for adjustment in adjustments:
+            if adjustment.clause_id.convention_id.state != "signed":
+                raise UserError(
+                    self.env._(
+                        "Targets are adjusted only while the convention is running."
+                    )
+                )
+            adjustment.old_target = adjustment.clause_id.target
+            if adjustment.proposed_by == "operator":
+                adjustment.convention_id.message_post(
+                    body=self.env._(
+                        "The operator proposes to change the target of \u00ab "
+                        "%(clause)s \u00bb "
+                        "to %(target)s.",
+                        clause=adjustment.clause_id.name,
+                        target=adjustment.new_target,
+                    ),
+                    partner_ids=adjustment.convention_id.user_id.partner_id.ids,
+                )
+            else:
+                adjustment.message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+        return adjustments
+
+    def action_accept_authority(self):
+        self._check_proposed()
+        self.write(
+            {
+                "authority_accepted": True,
+                "authority_user_id": self.env.user.id,
+                "authority_date": fields.Datetime.now(),
+            }
+        )
+        self._apply_if_agreed()
+
+    def _accept_operator(self, user):
+        """Acceptance by the operator (from the portal)."""
+        self._check_proposed()
+        self.sudo().write(
+            {
+                "operator_accepted": True,
+                "operator_user_id": user.id,
+                "operator_date": fields.Datetime.now(),
+            }
+        )
+        self.sudo()._apply_if_agreed()
+
+    def action_refuse(self):
+        self._check_proposed()
+        self.state = "refused"
+
+    def _check_proposed(self):
+        if any(a.state != "proposed" for a in self):
+            raise UserError(self.env._("This adjustment has already been decided."))
+
+    def _apply_if_agreed(self):
+        """The target changes only when both sides accepted; the previous target
+        is kept on the adjustment for the history."""
+        for adjustment in self.filtered(
+            lambda a: a.authority_accepted and a.operator_accepted
+        ):
+            clause = adjustment.clause_id
+            adjustment.old_target = clause.target
+            clause.with_context(nm_adjustment=True).target = adjustment.new_target
+            adjustment.state = "applied"
+            clause.convention_id.message_post(
+                body=self.env._(
+                    "Target of \u00ab %(clause)s \u00bb changed from %(old)s to "
+                    "%(new)s %(unit)s "
+                    "(accepted by both sides). Reason: %(reason)s",
+                    clause=clause.name,
+                    old=adjustment.old_target,
+                    new=adjustment.new_target,
+                    unit=clause.indicator_unit,
+                    reason=adjustment.reason,
+                )
+            )

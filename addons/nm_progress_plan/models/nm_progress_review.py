@@ -1,0 +1,250 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.progress import MAX_EVIDENCE_BYTES, evidence_allowed
+
+REMINDER_DAYS = 7
+
+
+class NmProgressReview(models.Model):
+    _name = "nm.progress.review"
+    _description = "Progress review"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_planned, id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    convention_id = fields.Many2one(
+        "nm.convention", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        related="convention_id.partner_id", store=True, string="Operator", index=True
+    )
+    company_id = fields.Many2one(related="convention_id.company_id", store=True)
+    user_id = fields.Many2one(related="convention_id.user_id", string="Responsible")
+    review_type = fields.Selection(
+        [("before", "Before"), ("during", "During"), ("after", "After")],
+        string="Moment",
+        required=True,
+        default="during",
+    )
+    date_planned = fields.Date(string="Review date", required=True)
+    date_due = fields.Date(string="Due date", required=True)
+    state = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("open", "Open"),
+            ("submitted", "Submitted"),
+            ("done", "Feedback given"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="planned",
+        tracking=True,
+        index=True,
+    )
+    measure_ids = fields.One2many("nm.progress.measure", "review_id", string="Measures")
+    operator_comment = fields.Text(string="Operator's comment", readonly=True)
+    submitted_date = fields.Datetime(readonly=True)
+    submitted_by_id = fields.Many2one("res.users", string="Submitted by", readonly=True)
+    feedback = fields.Text(string="Authority's feedback", tracking=True)
+    feedback_date = fields.Date(readonly=True)
+    reminder_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("convention_id.name", "review_type", "date_planned")
+    def _compute_name(self):
+        labels = dict(self._fields["review_type"]._description_selection(self.env))
+        for review in self:
+            day = review.date_planned
+            review.name = " ".join(
+                [
+                    review.convention_id.name or "",
+                    "\u2013",
+                    labels.get(review.review_type, ""),
+                    day.strftime("%d/%m/%Y") if day else "",
+                ]
+            ).strip()
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for review in self:
+            review.access_url = (
+                f"/my/conventions/{review.convention_id.id}/review/{review.id}"
+            )
+
+    def action_open(self):
+        """Open the review to the operator and tell them."""
+        for review in self:
+            if review.state != "planned":
+                raise UserError(self.env._("Only a planned review can be opened."))
+            if review.convention_id.state != "signed":
+                raise UserError(
+                    self.env._("Reviews are opened only on signed conventions.")
+                )
+        self.write({"state": "open", "reminder_sent": False})
+        template = self.env.ref("nm_progress_plan.mail_template_review_opened")
+        for review in self:
+            review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        return True
+
+    def action_reopen(self):
+        for review in self:
+            if review.state != "submitted":
+                raise UserError(self.env._("Only a submitted review can be reopened."))
+        self.state = "open"
+
+    def action_cancel(self):
+        if any(r.state in ("submitted", "done") for r in self):
+            raise UserError(
+                self.env._("A review with submitted measures cannot be cancelled.")
+            )
+        self.state = "cancelled"
+
+    def action_post_feedback(self):
+        """Close the review with the authority's feedback, book reported carbon
+        on the operator's account and notify the operator."""
+        template = self.env.ref("nm_progress_plan.mail_template_review_feedback")
+        for review in self:
+            if review.state != "submitted":
+                raise UserError(self.env._("Feedback is given on a submitted review."))
+            if not (review.feedback or "").strip():
+                raise UserError(
+                    self.env._("Write your feedback to the operator before posting it.")
+                )
+        self.write({"state": "done", "feedback_date": fields.Date.context_today(self)})
+        self.measure_ids._book_carbon()
+        for review in self:
+            review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        return True
+
+    def _check_open_for_submission(self):
+        self.ensure_one()
+        if self.state != "open" or self.convention_id.state != "signed":
+            raise UserError(
+                self.env._(
+                    "This review is not open: the measures can no longer be submitted. "
+                    "Contact the culture direction if a correction is needed."
+                )
+            )
+
+    def _submit_measures(self, measures, comment=None, user=None):
+        """Record the operator's submission in one go.
+
+        :param measures: list of dicts {clause (record), value (float),
+            comment (str), evidence: (filename, bytes) or None}
+        Nothing is written unless every line is valid.
+        """
+        self.ensure_one()
+        self._check_open_for_submission()
+        user = user or self.env.user
+        clauses = self.convention_id.clause_ids
+        for line in measures:
+            if line["clause"] not in clauses:
+                raise UserError(
+                    self.env._("This indicator is not part of the convention.")
+                )
+            evidence = line.get("evidence")
+            if evidence:
+                self._check_evidence(*evidence)
+        if not measures:
+            raise UserError(self.env._("Enter at least one value before submitting."))
+        Measure = self.env["nm.progress.measure"].sudo()
+        created = Measure.browse()
+        for line in measures:
+            measure = Measure.create(
+                {
+                    "review_id": self.id,
+                    "clause_id": line["clause"].id,
+                    "value": line["value"],
+                    "comment": line.get("comment") or False,
+                    "submitted_by_id": user.id,
+                }
+            )
+            if line.get("evidence"):
+                filename, content = line["evidence"]
+                attachment = (
+                    self.env["ir.attachment"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": filename,
+                            "datas": base64.b64encode(content),
+                            "res_model": "nm.progress.measure",
+                            "res_id": measure.id,
+                        }
+                    )
+                )
+                measure.evidence_attachment_id = attachment
+            created |= measure
+        self.sudo().write(
+            {
+                "state": "submitted",
+                "operator_comment": comment or False,
+                "submitted_date": fields.Datetime.now(),
+                "submitted_by_id": user.id,
+            }
+        )
+        self.sudo()._notify_authority_submission(created)
+        return created
+
+    def _check_evidence(self, filename, content):
+        if not evidence_allowed(filename):
+            raise UserError(
+                self.env._(
+                    "The file \u00ab %(name)s \u00bb is not accepted: send a PDF, an "
+                    "image, an "
+                    "office document or a CSV file.",
+                    name=filename,
+                )
+            )
+        if len(content) > MAX_EVIDENCE_BYTES:
+            raise UserError(
+                self.env._(
+                    "The file \u00ab %(name)s \u00bb is too large (10 MB at most).",
+                    name=filename,
+                )
+            )
+
+    def _notify_authority_submission(self, measures):
+        self.ensure_one()
+        responsible = self.convention_id.user_id
+        body = self.env._(
+            "%(operator)s submitted %(count)s measure(s) for review %(review)s.",
+            operator=self.partner_id.name,
+            count=len(measures),
+            review=self.name,
+        )
+        self.message_post(
+            body=body,
+            partner_ids=responsible.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.submitted_by_id.partner_id.id,
+        )
+        if responsible:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                summary=self.env._("Give feedback on the operator's measures"),
+            )
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Remind operators a week before the due date of an open review."""
+        today = fields.Date.context_today(self)
+        reviews = self.search(
+            [
+                ("state", "=", "open"),
+                ("reminder_sent", "=", False),
+                ("date_due", "<=", today + datetime.timedelta(REMINDER_DAYS)),
+                ("date_due", ">=", today),
+            ]
+        )
+        template = self.env.ref("nm_progress_plan.mail_template_review_reminder")
+        for review in reviews:
+            review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        reviews.reminder_sent = True
+        return reviews

@@ -1,0 +1,35 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    nm_partner_plan_id = fields.Many2one(
+        "account.analytic.plan",
+        string="Partners analytic plan",
+        domain=[("parent_id", "=", False)],
+        help="Root plan holding one analytic account per funded operator. Carbon "
+        "reported by operators is booked there, apart from the authority's own "
+        "footprint (read on the carbon reference plan only).",
+    )
+
+    def _nm_get_partner_plan(self):
+        """The "Partners" plan, created on first use. Never the carbon reference
+        plan, so operators' emissions are never counted in the authority's total."""
+        self.ensure_one()
+        plan = self.sudo().nm_partner_plan_id
+        if not plan or plan == self.sudo().carbon_plan_id:
+            plan = (
+                self.env["account.analytic.plan"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Partners"),
+                        "default_applicability": "optional",
+                    }
+                )
+            )
+            self.sudo().nm_partner_plan_id = plan
+        return plan

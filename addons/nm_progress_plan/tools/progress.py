@@ -1,0 +1,78 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Plain functions on indicator figures (no ORM)."""
+
+import calendar
+import datetime
+
+ALLOWED_EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".csv",
+    ".txt",
+)
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def progress_ratio(baseline, target, value):
+    """Share of the way from ``baseline`` to ``target`` covered by ``value``
+    (0.0 at the baseline, 1.0 at the target), whatever the direction: from 100
+    towards 80, a value of 90 is half way (0.5). None when the target equals
+    the baseline or no value is known."""
+    if value is None or target == baseline:
+        return None
+    return (value - baseline) / (target - baseline)
+
+
+def parse_decimal(text):
+    """A number typed by a person: '1 234,5' or '1234.5'. Raises ValueError."""
+    cleaned = (text or "").strip().replace("\u202f", "").replace("\xa0", "")
+    cleaned = cleaned.replace(" ", "").replace(",", ".")
+    if not cleaned:
+        raise ValueError("empty")
+    value = float(cleaned)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("not finite")
+    return value
+
+
+def evidence_allowed(filename):
+    return bool(filename) and filename.lower().endswith(ALLOWED_EVIDENCE_EXTENSIONS)
+
+
+def add_months(day, months):
+    """``day`` shifted by whole months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def interim_dates(date_start, date_end, months):
+    """Review dates every ``months`` months after ``date_start``, strictly before
+    ``date_end`` (the final review is planned at the end). 2026-01-01 to
+    2026-12-31 every 3 months: 04-01, 07-01, 10-01."""
+    if not months or not date_start or not date_end:
+        return []
+    dates = []
+    step = 1
+    current = add_months(date_start, months)
+    while current < date_end:
+        dates.append(current)
+        step += 1
+        current = add_months(date_start, months * step)
+    return dates
