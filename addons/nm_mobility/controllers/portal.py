@@ -1,0 +1,246 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The agent's page /my/travel: a plain HTML form that works without JavaScript."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request, route
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..tools import travel
+
+# Rows offered to type new trips besides the lines already declared.
+EMPTY_ROWS = 3
+MAX_ROWS = 30
+
+
+def _to_float(text):
+    """A number typed by a French user: "4,5" is 4.5; empty is 0."""
+    text = (text or "").strip().replace("\u202f", "").replace(" ", "")
+    return float(text.replace(",", ".")) if text else 0.0
+
+
+class TravelPortal(CustomerPortal):
+    def _travel_employee(self):
+        return request.env.user.sudo().employee_id
+
+    def _travel_declaration(self, employee, month):
+        return request.env["nm.travel.declaration"].search(
+            [("employee_id", "=", employee.id), ("date", "=", month)], limit=1
+        )
+
+    def _travel_rows(self, declaration, posted_rows=None):
+        if posted_rows is not None:
+            rows = posted_rows
+        else:
+            rows = [
+                {
+                    "travel_type": line.travel_type,
+                    "mode_id": line.mode_id.id,
+                    "distance_km": line.distance_km,
+                    "trip_count": line.trip_count,
+                    "round_trip": line.round_trip,
+                    "occupants": line.occupants,
+                }
+                for line in declaration.line_ids
+            ]
+        empty = {
+            "travel_type": "commute",
+            "mode_id": False,
+            "distance_km": "",
+            "trip_count": "",
+            "round_trip": True,
+            "occupants": 1,
+        }
+        return rows + [dict(empty) for _i in range(EMPTY_ROWS)]
+
+    def _travel_values(self, month, employee, declaration, **extra):
+        Mode = request.env["nm.travel.mode"]
+        Line = request.env["nm.travel.declaration.line"]
+        history = request.env["nm.travel.declaration"].search(
+            [("employee_id", "=", employee.id)], limit=12
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "travel",
+                "month": month,
+                "month_label": month.strftime("%m/%Y"),
+                "previous_month": travel.previous_month(month).strftime("%Y-%m"),
+                "next_month": (travel.month_end(month) + timedelta(days=1)).strftime(
+                    "%Y-%m"
+                ),
+                "employee": employee,
+                "declaration": declaration,
+                "editable": not declaration or declaration.state == "draft",
+                "modes": Mode.search([]),
+                "travel_types": Line._fields["travel_type"]._description_selection(
+                    request.env
+                ),
+                "states": dict(
+                    request.env["nm.travel.declaration"]
+                    ._fields["state"]
+                    ._description_selection(request.env)
+                ),
+                "rows": self._travel_rows(declaration),
+                "history": history,
+                "error": False,
+                "success": False,
+                "confirm_long": False,
+            }
+        )
+        values.update(extra)
+        return values
+
+    @route(["/my/travel"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_my_travel(self, month=None, **kw):
+        employee = self._travel_employee()
+        if not employee:
+            return request.render("nm_mobility.portal_my_travel_no_employee")
+        month = travel.parse_month(month) or travel.month_start(
+            fields.Date.context_today(request.env.user)
+        )
+        declaration = self._travel_declaration(employee, month)
+        return request.render(
+            "nm_mobility.portal_my_travel",
+            self._travel_values(
+                month, employee, declaration, success=kw.get("saved") and True
+            ),
+        )
+
+    @route(["/my/travel"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_travel_post(self, month=None, **post):
+        # The declaration is always the logged-in user's own: any employee or
+        # declaration sent with the form is ignored.
+        employee = self._travel_employee()
+        if not employee:
+            return request.render("nm_mobility.portal_my_travel_no_employee")
+        month = travel.parse_month(month)
+        if not month:
+            return request.redirect("/my/travel")
+        action = post.get("action", "save")
+        declaration = self._travel_declaration(employee, month)
+        try:
+            rows = self._parse_rows(post)
+        except ValueError:
+            rows = None
+        error = False
+        if rows is None:
+            error = request.env._(
+                "A distance, a number of trips or of occupants is not a number: "
+                "write numbers only, e.g. 12 or 4,5."
+            )
+        else:
+            try:
+                with request.env.cr.savepoint():
+                    declaration = self._save_rows(
+                        employee, month, declaration, rows, post, action
+                    )
+            except (UserError, ValidationError, AccessError) as exc:
+                error = exc.args[0] if exc.args else str(exc)
+                declaration = self._travel_declaration(employee, month)
+        if error:
+            values = self._travel_values(
+                month,
+                employee,
+                declaration,
+                error=error,
+                confirm_long=bool(post.get("confirm_long")),
+            )
+            values["rows"] = self._travel_rows(declaration, posted_rows=rows or [])
+            return request.render("nm_mobility.portal_my_travel", values)
+        return request.redirect(f"/my/travel?month={month:%Y-%m}&saved=1")
+
+    def _parse_rows(self, post):
+        rows = []
+        modes = request.env["nm.travel.mode"].search([]).ids
+        types = {
+            key
+            for key, _label in request.env["nm.travel.declaration.line"]
+            ._fields["travel_type"]
+            ._description_selection(request.env)
+        }
+        for index in range(MAX_ROWS):
+            prefix = f"line_{index}_"
+            if prefix + "mode_id" not in post:
+                continue
+            mode_text = post.get(prefix + "mode_id") or ""
+            distance = _to_float(post.get(prefix + "distance_km"))
+            trips = _to_float(post.get(prefix + "trip_count"))
+            if not mode_text and not distance and not trips:
+                continue  # an empty row
+            mode_id = int(mode_text) if mode_text.isdigit() else 0
+            travel_type = post.get(prefix + "travel_type")
+            rows.append(
+                {
+                    "travel_type": travel_type if travel_type in types else "commute",
+                    "mode_id": mode_id if mode_id in modes else False,
+                    "distance_km": distance,
+                    "trip_count": int(trips),
+                    "round_trip": bool(post.get(prefix + "round_trip")),
+                    "occupants": int(_to_float(post.get(prefix + "occupants")) or 1),
+                }
+            )
+        return rows
+
+    def _save_rows(self, employee, month, declaration, rows, post, action):
+        Declaration = request.env["nm.travel.declaration"]
+        if action == "copy":
+            return self._copy_previous_month(employee, month, declaration)
+        if any(not row["mode_id"] for row in rows):
+            raise UserError(
+                request.env._("Choose a mode of transport on every line you filled in.")
+            )
+        if declaration and declaration.state != "draft":
+            raise UserError(
+                request.env._(
+                    "This month has already been sent: ask your manager to set it "
+                    "back to draft to change it."
+                )
+            )
+        if not declaration:
+            declaration = Declaration.create(
+                {"employee_id": employee.id, "date": month}
+            )
+        confirm = bool(post.get("confirm_long"))
+        declaration.line_ids.unlink()
+        request.env["nm.travel.declaration.line"].create(
+            [
+                dict(
+                    row, declaration_id=declaration.id, long_distance_confirmed=confirm
+                )
+                for row in rows
+            ]
+        )
+        if action == "submit":
+            declaration.action_submit()
+        return declaration
+
+    def _copy_previous_month(self, employee, month, declaration):
+        if declaration and declaration.state != "draft":
+            raise UserError(
+                request.env._(
+                    "This month has already been sent: it cannot be replaced."
+                )
+            )
+        previous = request.env["nm.travel.declaration"].search(
+            [("employee_id", "=", employee.id), ("date", "<", month)],
+            order="date desc",
+            limit=1,
+        )
+        if not previous.line_ids:
+            raise UserError(
+                request.env._(
+                    "There is no earlier month to copy: fill in this month's trips."
+                )
+            )
+        if not declaration:
+            declaration = request.env["nm.travel.declaration"].create(
+                {"employee_id": employee.id, "date": month}
+            )
+        declaration.line_ids.unlink()
+        previous.line_ids.copy({"declaration_id": declaration.id})
+        return declaration

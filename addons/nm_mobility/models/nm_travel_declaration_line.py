@@ -1,0 +1,324 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import travel
+from .nm_travel_declaration import TRAVEL_TYPES
+
+
+class NmTravelDeclarationLine(models.Model):
+    """Trips of one kind, mode and distance in a month."""
+
+    _name = "nm.travel.declaration.line"
+    _description = "Travel declaration line"
+    _order = "declaration_id, sequence, id"
+
+    declaration_id = fields.Many2one(
+        "nm.travel.declaration",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    sequence = fields.Integer(default=10)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        compute="_compute_from_declaration",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="Filled from the declaration; in the team grid and in imports, the "
+        "line goes to this employee's declaration of the month.",
+    )
+    date = fields.Date(
+        string="Month",
+        compute="_compute_from_declaration",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+    )
+    travel_type = fields.Selection(
+        TRAVEL_TYPES, string="Type", required=True, default="commute"
+    )
+    mode_id = fields.Many2one("nm.travel.mode", required=True, ondelete="restrict")
+    distance_km = fields.Float(
+        string="km per trip",
+        digits=(16, 1),
+        help="Distance of one trip (one way), in km.",
+    )
+    trip_count = fields.Integer(string="Trips", default=1)
+    round_trip = fields.Boolean(default=True)
+    occupants = fields.Integer(
+        default=1, help="People in the car, the driver included (carpooling)."
+    )
+    long_distance_confirmed = fields.Boolean(
+        help="The agent confirms a home–work distance over 200 km per trip."
+    )
+    per_vehicle = fields.Boolean(related="mode_id.per_vehicle")
+    is_low_carbon = fields.Boolean(
+        related="mode_id.is_low_carbon", store=True, string="Low-carbon"
+    )
+    emission_factor_id = fields.Many2one(
+        "nm.emission.factor",
+        compute="_compute_carbon",
+        store=True,
+        string="Factor version",
+    )
+    total_km = fields.Float(
+        string="km",
+        compute="_compute_carbon",
+        store=True,
+        digits=(16, 1),
+        aggregator="sum",
+    )
+    carbon_kg = fields.Float(
+        string="kgCO2e",
+        compute="_compute_carbon",
+        store=True,
+        digits=(16, 4),
+        aggregator="sum",
+    )
+    journey_count = fields.Integer(
+        string="Journeys",
+        compute="_compute_carbon",
+        store=True,
+        aggregator="sum",
+        help="One-way journeys: a round trip counts twice.",
+    )
+    low_carbon_km = fields.Float(
+        compute="_compute_carbon", store=True, digits=(16, 1), aggregator="sum"
+    )
+    low_carbon_journey_count = fields.Integer(
+        string="Low-carbon journeys",
+        compute="_compute_carbon",
+        store=True,
+        aggregator="sum",
+    )
+    # Stored copies of the declaration's fields: record rules, reports and the
+    # team grid filter and group on them without joins.
+    user_id = fields.Many2one(
+        related="declaration_id.user_id", store=True, index="btree_not_null"
+    )
+    department_id = fields.Many2one(
+        related="declaration_id.department_id", store=True, index=True
+    )
+    analytic_account_id = fields.Many2one(
+        related="declaration_id.analytic_account_id", store=True, index=True
+    )
+    state = fields.Selection(related="declaration_id.state", store=True)
+    company_id = fields.Many2one(
+        related="declaration_id.company_id", store=True, index=True
+    )
+
+    @api.depends("declaration_id.employee_id", "declaration_id.date")
+    def _compute_from_declaration(self):
+        for line in self:
+            line.employee_id = line.declaration_id.employee_id or line.employee_id
+            line.date = line.declaration_id.date or line.date
+
+    @api.depends(
+        "distance_km",
+        "trip_count",
+        "round_trip",
+        "occupants",
+        "mode_id.emission_factor_id",
+        "mode_id.is_low_carbon",
+        "declaration_id.date",
+    )
+    def _compute_carbon(self):
+        versions = {}
+        for line in self:
+            km = travel.total_km(line.distance_km, line.trip_count, line.round_trip)
+            factor = line.mode_id.emission_factor_id
+            on_date = line.declaration_id.date
+            if factor and on_date:
+                key = (factor.id, on_date)
+                if key not in versions:
+                    versions[key] = factor._get_version_at(on_date)
+                factor = versions[key]
+            journeys = travel.trip_legs(line.trip_count, line.round_trip)
+            line.emission_factor_id = factor
+            line.total_km = km
+            line.carbon_kg = travel.carbon_kg(
+                km, factor.value, line.mode_id.per_vehicle, line.occupants
+            )
+            line.journey_count = journeys
+            line.low_carbon_km = km if line.mode_id.is_low_carbon else 0.0
+            line.low_carbon_journey_count = (
+                journeys if line.mode_id.is_low_carbon else 0
+            )
+
+    @api.constrains("distance_km", "travel_type", "long_distance_confirmed")
+    def _check_distance(self):
+        for line in self:
+            if line.distance_km < 0:
+                raise ValidationError(
+                    self.env._(
+                        "A distance cannot be negative (%(km)s km): enter the "
+                        "distance of one trip in km.",
+                        km=line.distance_km,
+                    )
+                )
+            if line.travel_type != "commute":
+                continue
+            if line.distance_km > travel.COMMUTE_MAX_KM:
+                raise ValidationError(
+                    self.env._(
+                        "A home–work commute of %(km)s km per trip is not possible: "
+                        "enter the distance of one trip (one way) in km, at most "
+                        "1,000 km. For an exceptional trip, choose the type Mission.",
+                        km=line.distance_km,
+                    )
+                )
+            if (
+                line.distance_km > travel.COMMUTE_CONFIRM_KM
+                and not line.long_distance_confirmed
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A home–work commute of %(km)s km per trip is unusual: check "
+                        "the distance of one trip (one way) and tick “Long distance "
+                        "confirmed” if it is right.",
+                        km=line.distance_km,
+                    )
+                )
+
+    @api.constrains("trip_count", "occupants")
+    def _check_counts(self):
+        for line in self:
+            if line.trip_count < 0:
+                raise ValidationError(
+                    self.env._("The number of trips cannot be negative.")
+                )
+            if line.occupants < 1:
+                raise ValidationError(
+                    self.env._(
+                        "A vehicle has at least one occupant, the driver: enter 1 "
+                        "or more."
+                    )
+                )
+
+    @api.onchange("travel_type", "distance_km")
+    def _onchange_long_commute(self):
+        if (
+            self.travel_type == "commute"
+            and travel.COMMUTE_CONFIRM_KM < self.distance_km <= travel.COMMUTE_MAX_KM
+            and not self.long_distance_confirmed
+        ):
+            return {
+                "warning": {
+                    "title": self.env._("Long commute"),
+                    "message": self.env._(
+                        "%(km)s km per trip for a home–work commute is unusual. If it "
+                        "is right, tick “Long distance confirmed”.",
+                        km=self.distance_km,
+                    ),
+                }
+            }
+        return None
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import template for travel lines"),
+                "template": "/nm_mobility/static/src/csv/"
+                "nm_travel_declaration_line_template.csv",
+            }
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._attach_to_declarations(vals_list)
+        self._resolve_band_modes(vals_list)
+        lines = super().create(vals_list)
+        lines.declaration_id._check_editable()
+        return lines
+
+    def write(self, vals):
+        self.declaration_id._check_editable()
+        moves = (
+            "employee_id" in vals or "date" in vals
+        ) and "declaration_id" not in vals
+        changes_band = "mode_id" in vals or "distance_km" in vals
+        if not (moves or changes_band):
+            return super().write(vals)
+        # The declaration or the distance band may differ from one line to another.
+        for line in self:
+            line_vals = dict(vals)
+            if moves:
+                line_vals.setdefault("employee_id", line.employee_id.id)
+                line_vals.setdefault("date", line.date)
+                self._attach_to_declarations([line_vals], force=True)
+            if changes_band:
+                line_vals.setdefault("mode_id", line.mode_id.id)
+                line_vals.setdefault("distance_km", line.distance_km)
+                self._resolve_band_modes([line_vals])
+            super(NmTravelDeclarationLine, line).write(line_vals)
+        self.declaration_id._check_editable()
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_validated(self):
+        self.declaration_id._check_editable()
+
+    @api.model
+    def _attach_to_declarations(self, vals_list, force=False):
+        """Lines entered in the team grid or imported name an employee and a month
+        instead of a declaration: add them to that declaration, created as a draft
+        when the employee has none for the month."""
+        Declaration = self.env["nm.travel.declaration"]
+        wanted = {}
+        for vals in vals_list:
+            if vals.get("declaration_id") and not force:
+                continue
+            if not vals.get("employee_id") or not vals.get("date"):
+                raise UserError(
+                    self.env._(
+                        "Each trip line needs an employee and a month: fill in the "
+                        "Employee and Month columns."
+                    )
+                )
+            month = travel.month_start(fields.Date.to_date(vals["date"]))
+            vals["date"] = month
+            wanted[(vals["employee_id"], month)] = False
+        if not wanted:
+            return
+        existing = Declaration.search(
+            [
+                ("employee_id", "in", list({e for e, _m in wanted})),
+                ("date", "in", list({m for _e, m in wanted})),
+            ]
+        )
+        for declaration in existing:
+            key = (declaration.employee_id.id, declaration.date)
+            if key in wanted:
+                wanted[key] = declaration.id
+        missing = [key for key, dec_id in wanted.items() if not dec_id]
+        if missing:
+            created = Declaration.create(
+                [{"employee_id": emp, "date": month} for emp, month in missing]
+            )
+            for key, declaration in zip(missing, created, strict=True):
+                wanted[key] = declaration.id
+        for vals in vals_list:
+            if vals.get("declaration_id") and not force:
+                continue
+            vals["declaration_id"] = wanted[(vals["employee_id"], vals["date"])]
+
+    @api.model
+    def _resolve_band_modes(self, vals_list):
+        """A plane trip is counted with the band of its distance."""
+        modes = self.env["nm.travel.mode"]
+        band_modes = None
+        for vals in vals_list:
+            mode = modes.browse(vals.get("mode_id"))
+            if not mode or not mode.band_group:
+                continue
+            if band_modes is None:
+                band_modes = modes._band_modes()
+            vals["mode_id"] = mode._for_distance(
+                vals.get("distance_km") or 0.0, band_modes
+            ).id

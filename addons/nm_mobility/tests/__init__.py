@@ -1,0 +1,2 @@
+from . import test_travel_tools
+from . import test_travel_declaration
