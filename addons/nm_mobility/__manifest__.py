@@ -24,6 +24,11 @@
         "views/nm_mobility_menus.xml",
         "views/nm_mobility_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "nm_mobility/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/nm_mobility_demo.xml",
     ],

@@ -1,2 +1,3 @@
 from . import test_travel_tools
 from . import test_travel_declaration
+from . import test_travel_portal
