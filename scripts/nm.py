@@ -809,14 +809,16 @@ def cmd_test(args) -> int:
         if not ok:
             say(f"  INSTALL FAILED (exit code {rc}); errors in the log:")
             show_problems(problems, logfile, limit=60)
+        warnings = [
+            p for p in log_problems(logfile, our_warnings=True) if p not in problems
+        ]
+        for text in warnings[:10]:
+            say(f"  warning: {text.splitlines()[0]}")
+        if rc == 0:
+            # The database is usable even when the log had errors: run the tests too.
+            run_pytest(odoo, conf, db, args, RUN_DIR / "junit.xml", results)
         else:
-            warnings = [
-                p for p in log_problems(logfile, our_warnings=True) if p not in problems
-            ]
-            for text in warnings[:10]:
-                say(f"  warning: {text.splitlines()[0]}")
-            junit = RUN_DIR / "junit.xml"
-            run_pytest(odoo, conf, db, args, junit, results)
+            say("  tests not run: the database could not be set up")
 
         full_run = not args.paths and not args.k
         if os.environ.get("NM_SKIP_IU") == "1" or not full_run:
