@@ -7,6 +7,7 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools.misc import formatLang
 
 from odoo.addons.portal.controllers import portal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -43,6 +44,11 @@ class ConventionPortal(portal.CustomerPortal):
                 else 0
             )
         return values
+
+    def _nm_format(self, value):
+        """A figure as the operator reads it: 42 000 or 1,5 in French."""
+        digits = 0 if float(value).is_integer() else 2
+        return formatLang(request.env, value, digits=digits)
 
     def _nm_commercial_partner(self):
         return request.env.user.partner_id.commercial_partner_id
@@ -164,6 +170,7 @@ class ConventionPortal(portal.CustomerPortal):
             access_token,
             {
                 "convention": convention_sudo,
+                "nm_fmt": self._nm_format,
                 "page_name": "nm_convention",
                 "documents": request.env["ir.attachment"]
                 .sudo()
@@ -183,8 +190,6 @@ class ConventionPortal(portal.CustomerPortal):
             "my_conventions_history",
             False,
         )
-        for document in values["documents"]:
-            document.generate_access_token()
         return request.render("nm_progress_plan.portal_my_convention", values)
 
     @http.route(
@@ -213,6 +218,7 @@ class ConventionPortal(portal.CustomerPortal):
             {
                 "convention": convention_sudo,
                 "review": review_sudo,
+                "nm_fmt": self._nm_format,
                 "page_name": "nm_review",
                 "clauses": convention_sudo.clause_ids.filtered(
                     lambda c: c.committer in ("operator", "both")
@@ -340,3 +346,32 @@ class ConventionPortal(portal.CustomerPortal):
         return request.redirect(
             f"/my/conventions/{convention_sudo.id}?success=adjustment"
         )
+
+    @http.route(
+        ["/my/conventions/<int:convention_id>/attachment/<int:attachment_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_my_convention_attachment(
+        self, convention_id, attachment_id, access_token=None, **kw
+    ):
+        """Download a document of the convention or the evidence of one of its
+        measures. Portal users have no right on ir.attachment: access goes
+        through the convention they may read."""
+        convention_sudo = self._nm_check_convention(convention_id, access_token)
+        attachment = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
+        allowed = attachment and (
+            (
+                attachment.res_model == "nm.convention"
+                and attachment.res_id == convention_sudo.id
+            )
+            or (
+                attachment.res_model == "nm.progress.measure"
+                and attachment.res_id in convention_sudo.measure_ids.ids
+            )
+        )
+        if not allowed or attachment.res_field:
+            raise NotFound()
+        stream = request.env["ir.binary"]._get_stream_from(attachment)
+        return stream.get_response(as_attachment=True)

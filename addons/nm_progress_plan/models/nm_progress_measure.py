@@ -60,6 +60,7 @@ class NmProgressMeasure(models.Model):
                 )
 
     def write(self, vals):
+        self.check_access("write")
         if set(vals) - EDITABLE_AFTER_SUBMISSION:
             raise UserError(
                 self.env._(

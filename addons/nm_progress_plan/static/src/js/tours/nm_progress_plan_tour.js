@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("nm_progress_plan_portal_review", {
         },
         {
             content: "Open the convention",
-            trigger: "a.o_nm_convention_link:contains('Tour convention')",
+            trigger: "tr:contains('Tour convention') a.o_nm_convention_link",
             run: "click",
             expectUnloadPage: true,
         },

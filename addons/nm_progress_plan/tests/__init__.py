@@ -1,0 +1,3 @@
+from . import test_progress_tools
+from . import test_convention
+from . import test_portal
