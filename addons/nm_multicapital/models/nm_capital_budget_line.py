@@ -214,7 +214,7 @@ class NmCapitalBudgetLine(models.Model):
             return (
                 sum(records.mapped(field_name))
                 if len(records.capital_id) <= 1
-                else None
+                else False
                 for records in column
             )
         return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)

@@ -5,6 +5,16 @@ from odoo.exceptions import UserError
 
 from ..tools import multicapital
 
+# Spending lands on investment (class 2) and expense (class 6) accounts: account types
+# keep payables or receivables out even when a chart's codes share a prefix.
+SPENDING_ACCOUNT_TYPES = (
+    "asset_non_current",
+    "asset_fixed",
+    "expense",
+    "expense_depreciation",
+    "expense_direct_cost",
+)
+
 
 class NmGreenBudgetScope(models.Model):
     """Which axes and which accounts the annex covers from a year on.
@@ -71,7 +81,8 @@ class NmGreenBudgetScope(models.Model):
         excluded = multicapital.parse_prefixes(self.excluded_prefixes)
         return accounts.filtered(
             lambda account: (
-                multicapital.code_in(account.code or "", included)
+                account.account_type in SPENDING_ACCOUNT_TYPES
+                and multicapital.code_in(account.code or "", included)
                 and not multicapital.code_in(account.code or "", excluded)
             )
         )

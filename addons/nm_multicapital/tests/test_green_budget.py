@@ -40,6 +40,8 @@ class TestGreenBudget(MultiCapitalCase):
         cls.acc_supplier = account(
             "404100", "Fournisseurs d'immobilisations (test)", "liability_current"
         )
+        # a liability whose code starts like an investment account stays out
+        cls.acc_liability_21 = account("219900", "Dettes (test)", "liability_current")
         cls.scope = cls.env["nm.green.budget.scope"].search(
             [("company_id", "=", cls.company.id)]
         )
@@ -70,7 +72,7 @@ class TestGreenBudget(MultiCapitalCase):
                     "justification": f"Règle {prefix} (test)",
                 }
             )
-        cls._move("2025-03-01", [(cls.acc_studies, 10000.0)])
+        cls._move("2025-03-01", [(cls.acc_studies, 10000.0)], cls.acc_liability_21)
         cls._move("2025-04-01", [(cls.acc_buildings, 50000.0)])
         cls.building_move = cls._move(
             "2025-09-01", [(cls.acc_buildings, 10000.0, {str(cls.dir_a.id): 50.0})]
@@ -81,7 +83,7 @@ class TestGreenBudget(MultiCapitalCase):
         cls._move("2025-05-01", [(cls.acc_services, 5000.0)])
 
     @classmethod
-    def _move(cls, date, lines, post=True):
+    def _move(cls, date, lines, counterpart=None, post=True):
         total = sum(line[1] for line in lines)
         move = cls.env["account.move"].create(
             {
@@ -101,7 +103,12 @@ class TestGreenBudget(MultiCapitalCase):
                     for line in lines
                 ]
                 + [
-                    Command.create({"account_id": cls.acc_supplier.id, "credit": total})
+                    Command.create(
+                        {
+                            "account_id": (counterpart or cls.acc_supplier).id,
+                            "credit": total,
+                        }
+                    )
                 ],
             }
         )
