@@ -39,6 +39,13 @@
         "views/product_views.xml",
         "views/account_account_views.xml",
         "views/res_config_settings_views.xml",
+        "data/nm_carbon_amendment_sequence.xml",
+        "data/nm_carbon_amendment_tier_data.xml",
+        "data/nm_budget_review_template_data.xml",
+        "report/nm_carbon_budget_reports.xml",
+        "views/nm_carbon_amendment_views.xml",
+        "views/nm_decarbonation_action_views.xml",
+        "views/nm_budget_review_views.xml",
     ],
     "demo": [
         "demo/nm_carbon_budget_demo.xml",

@@ -12,3 +12,11 @@ from . import account_budget_post
 from . import crossovered_budget_lines
 from . import crossovered_budget
 from . import nm_carbon_trajectory
+from . import res_config_settings_dm
+from . import nm_carbon_amendment
+from . import nm_carbon_amendment_line
+from . import crossovered_budget_lines_amendment
+from . import nm_decarbonation_action
+from . import nm_budget_review_template
+from . import nm_budget_review
+from . import nm_budget_review_decision

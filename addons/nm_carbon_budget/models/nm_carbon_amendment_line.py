@@ -1,0 +1,125 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .nm_carbon_amendment import APPLY_CONTEXT_KEY
+
+
+class NmCarbonAmendmentLine(models.Model):
+    _name = "nm.carbon.amendment.line"
+    _description = "Carbon budget amendment line"
+    _order = "amendment_id, id"
+
+    amendment_id = fields.Many2one(
+        "nm.carbon.amendment", required=True, ondelete="cascade", index=True
+    )
+    budget_id = fields.Many2one(related="amendment_id.budget_id")
+    state = fields.Selection(related="amendment_id.state", store=True)
+    budget_line_id = fields.Many2one(
+        "crossovered.budget.lines",
+        string="Budget line",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('crossovered_budget_id', '=', budget_id)]",
+    )
+    analytic_account_id = fields.Many2one(
+        related="budget_line_id.analytic_account_id", string="Direction", store=True
+    )
+    general_budget_id = fields.Many2one(
+        related="budget_line_id.general_budget_id", string="Budgetary position"
+    )
+    company_id = fields.Many2one(related="amendment_id.company_id", store=True)
+    delta_kg = fields.Float(
+        string="Change (kgCO2e)",
+        digits=(16, 0),
+        help="Positive to add to the envelope, negative to take from it.",
+    )
+    planned_carbon_kg = fields.Float(
+        string="Envelope now (kgCO2e)",
+        related="budget_line_id.planned_carbon_kg",
+        digits=(16, 0),
+    )
+    new_kg = fields.Float(
+        string="Envelope after (kgCO2e)",
+        compute="_compute_new_kg",
+        digits=(16, 0),
+        help="The envelope this line leaves, before the amendment is applied.",
+    )
+    before_kg = fields.Float(
+        string="Before (kgCO2e)", readonly=True, copy=False, digits=(16, 0)
+    )
+    after_kg = fields.Float(
+        string="After (kgCO2e)", readonly=True, copy=False, digits=(16, 0)
+    )
+    applied_date = fields.Datetime(related="amendment_id.applied_date")
+
+    @api.depends("delta_kg", "budget_line_id.planned_carbon_kg", "state", "after_kg")
+    def _compute_new_kg(self):
+        for line in self:
+            line.new_kg = (
+                line.after_kg
+                if line.state == "applied"
+                else line.budget_line_id.planned_carbon_kg + line.delta_kg
+            )
+
+    @api.constrains("budget_line_id", "amendment_id")
+    def _check_budget(self):
+        for line in self:
+            budget_line = line.budget_line_id
+            amendment = line.amendment_id
+            if budget_line.crossovered_budget_id != amendment.budget_id:
+                raise ValidationError(
+                    self.env._(
+                        "Every line of %(name)s must belong to the budget %(budget)s; "
+                        "%(line)s belongs to %(other)s.",
+                        name=amendment.name,
+                        budget=amendment.budget_id.display_name,
+                        line=budget_line.display_name,
+                        other=budget_line.crossovered_budget_id.display_name,
+                    )
+                )
+            if budget_line.company_id != amendment.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Every line of an amendment must belong to the amendment's "
+                        "company."
+                    )
+                )
+            if not budget_line.analytic_account_id:
+                raise ValidationError(
+                    self.env._(
+                        "The budget line %(line)s has no direction (analytic "
+                        "account): it has no carbon envelope to amend.",
+                        line=budget_line.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        amendments = self.env["nm.carbon.amendment"].browse(
+            [vals["amendment_id"] for vals in vals_list if vals.get("amendment_id")]
+        )
+        self._check_amendment_editable(amendments)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_amendment_editable(self.amendment_id)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        self._check_amendment_editable(self.amendment_id)
+
+    def _check_amendment_editable(self, amendments):
+        if self.env.context.get(APPLY_CONTEXT_KEY):
+            return
+        if any(amendment.state != "draft" for amendment in amendments):
+            raise UserError(
+                self.env._(
+                    "The lines of an amendment can only be changed while it is a "
+                    "draft: send it back to draft, or correct an applied amendment "
+                    "with a new one."
+                )
+            )

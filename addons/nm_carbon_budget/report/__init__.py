@@ -1,0 +1,2 @@
+from . import nm_carbon_followup_xlsx
+from . import nm_fiche_carbone

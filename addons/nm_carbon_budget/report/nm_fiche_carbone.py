@@ -1,0 +1,88 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class NmFicheCarbone(models.AbstractModel):
+    """Fiche carbone of a direction for a year: last year's footprint by emission
+    item, this year's envelope and its use, the trajectory, the top actions."""
+
+    _name = "report.nm_carbon_budget.report_fiche_carbone_document"
+    _description = "Fiche carbone of a direction"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        year = int(
+            data.get("year")
+            or self.env.context.get("fiche_year")
+            or fields.Date.context_today(self).year
+        )
+        directions = self.env["account.analytic.account"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": "account.analytic.account",
+            "docs": directions,
+            "year": year,
+            "fiches": {d.id: self._fiche(d, year) for d in directions},
+        }
+
+    def _fiche(self, direction, year):
+        company = direction.company_id or self.env.company
+        column = direction.root_plan_id._column_name()
+        footprint = [
+            {
+                "item": category.display_name
+                if category
+                else self.env._("Not classified"),
+                "kg": kg,
+            }
+            for category, kg in self.env["account.analytic.line"]._read_group(
+                [
+                    (column, "=", direction.id),
+                    ("date", ">=", f"{year - 1}-01-01"),
+                    ("date", "<=", f"{year - 1}-12-31"),
+                    ("carbon_kg", "!=", 0),
+                ],
+                ["carbon_category_id"],
+                ["carbon_kg:sum"],
+            )
+        ]
+        footprint.sort(key=lambda row: -row["kg"])
+        last_year_kg = sum(row["kg"] for row in footprint)
+        lines = self.env["crossovered.budget.lines"].search(
+            [
+                ("analytic_account_id", "=", direction.id),
+                ("date_from", "<=", f"{year}-12-31"),
+                ("date_to", ">=", f"{year}-01-01"),
+                ("crossovered_budget_id.state", "!=", "cancel"),
+            ]
+        )
+        lines.mapped("practical_carbon_kg")
+        envelope = [
+            {
+                "position": line.general_budget_id.display_name,
+                "initial": line.initial_carbon_kg,
+                "current": line.planned_carbon_kg,
+                "booked": line.practical_carbon_kg,
+                "percentage": line.carbon_percentage,
+            }
+            for line in lines
+        ]
+        planned = sum(lines.mapped("planned_carbon_kg"))
+        booked = sum(lines.mapped("practical_carbon_kg"))
+        trajectory = self.env["nm.carbon.trajectory"]._find_for(
+            direction, company=company
+        )
+        return {
+            "footprint": footprint,
+            "last_year_kg": last_year_kg,
+            "envelope": envelope,
+            "planned_kg": planned,
+            "booked_kg": booked,
+            "percentage": booked / planned * 100 if planned else 0.0,
+            "trajectory": trajectory,
+            "target_kg": trajectory.target_kg(year) if trajectory else 0.0,
+            "last_target_kg": trajectory.target_kg(year - 1) if trajectory else 0.0,
+            "actions": self.env["nm.decarbonation.action"]._top_for(direction, limit=5),
+        }
