@@ -1,7 +1,12 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import MultiCapitalCase
 
@@ -110,6 +115,12 @@ class TestCapitalBudget(MultiCapitalCase):
                 self.assertEqual((planned, booked), (100.0, 50.0))
         [(total,)] = Line._read_group(domain, [], ["planned_qty:sum"])
         self.assertNoTotal(total)
+        # the pivot's own call: the grand total row stays empty
+        [group] = Line.formatted_read_group(
+            domain, [], ["planned_qty:sum", "booked_qty:sum", "__count"]
+        )
+        self.assertNoTotal(group["planned_qty:sum"])
+        self.assertNoTotal(group["booked_qty:sum"])
         Entry = self.env["nm.capital.entry"]
         [(total,)] = Entry._read_group(
             [("analytic_account_id", "=", self.dir_a.id)], [], ["quantity:sum"]
@@ -203,3 +214,69 @@ class TestCapitalBudget(MultiCapitalCase):
         )
         self.assertEqual(html.count("o_nm_debt_capital"), 2)
         self.assertIn("Renaturation (test)", html)
+
+    def test_user_reads_figures_but_cannot_plan(self):
+        agent = new_test_user(
+            self.env, login="agent_test", groups="nm_carbon_budget.group_carbon_user"
+        )
+        line = self.line_land.with_user(agent)
+        line.invalidate_recordset()
+        self.assertAlmostEqual(line.booked_qty, 180.0)
+        self.assertEqual(line.threshold_status, "crossed")
+        with self.assertRaises(AccessError):
+            line.planned_qty = 1000.0
+        with self.assertRaises(AccessError):
+            self._entry(self.land, self.dir_b, "2026-03-03", 1.0).with_user(
+                agent
+            ).quantity = 2.0
+
+    def test_other_company_lines_hidden(self):
+        other = self.setup_other_company()["company"]
+        account = self.env["account.analytic.account"].create(
+            {
+                "name": "Autre ville (test)",
+                "plan_id": self.plan.id,
+                "company_id": other.id,
+            }
+        )
+        line = (
+            self.env["nm.capital.budget.line"]
+            .with_company(other)
+            .create(
+                {
+                    "capital_id": self.land.id,
+                    "analytic_account_id": account.id,
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "planned_qty": 10.0,
+                }
+            )
+        )
+        controller = new_test_user(
+            self.env,
+            login="controleur_test",
+            groups="nm_carbon_budget.group_carbon_controller",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        visible = (
+            self.env["nm.capital.budget.line"]
+            .with_user(controller)
+            .search([("id", "in", (self.lines | line).ids)])
+        )
+        self.assertEqual(visible, self.lines)
+
+    def test_planned_quantity_defaults_to_capital_threshold(self):
+        self.water.threshold_qty = 5000.0
+        with Form(self.env["nm.capital.budget.line"]) as form:
+            form.capital_id = self.water
+            form.analytic_account_id = self.dir_b
+            form.date_from = date(2026, 1, 1)
+            form.date_to = date(2026, 12, 31)
+        self.assertEqual(form.record.planned_qty, 5000.0)
+        self.assertEqual(form.record.threshold_status, "ok")  # nothing booked yet
+
+    def test_budget_line_period_must_be_ordered(self):
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self._budget_line(self.water, self.dir_b, 1.0).date_to = "2025-01-01"
+            self.env.flush_all()
