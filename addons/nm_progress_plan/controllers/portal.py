@@ -73,19 +73,23 @@ class ConventionPortal(portal.CustomerPortal):
             raise NotFound()
         return convention_sudo
 
-    def _nm_check_review(self, convention_sudo, review_id, access_token=None):
+    def _nm_check_review(self, convention_id, review_id, access_token=None):
+        """(convention, review), sudoed, if the user may read the review (or holds
+        its token) and it belongs to that convention; 404 otherwise."""
         try:
             review_sudo = self._document_check_access(
                 "nm.progress.review", review_id, access_token=access_token
             )
         except (AccessError, MissingError) as error:
             raise NotFound() from error
+        convention_sudo = review_sudo.convention_id
         if (
-            review_sudo.convention_id != convention_sudo
+            convention_sudo.id != convention_id
             or review_sudo.state == "planned"
+            or convention_sudo.state not in VISIBLE_STATES
         ):
             raise NotFound()
-        return review_sudo
+        return convention_sudo, review_sudo
 
     @http.route(
         ["/my/conventions", "/my/conventions/page/<int:page>"],
@@ -199,8 +203,9 @@ class ConventionPortal(portal.CustomerPortal):
         website=True,
     )
     def portal_my_review(self, convention_id, review_id, access_token=None, **kw):
-        convention_sudo = self._nm_check_convention(convention_id, access_token)
-        review_sudo = self._nm_check_review(convention_sudo, review_id, access_token)
+        convention_sudo, review_sudo = self._nm_check_review(
+            convention_id, review_id, access_token
+        )
         return self._nm_render_review(convention_sudo, review_sudo, access_token)
 
     def _nm_render_review(
@@ -244,8 +249,9 @@ class ConventionPortal(portal.CustomerPortal):
     def portal_my_review_submit(
         self, convention_id, review_id, access_token=None, **post
     ):
-        convention_sudo = self._nm_check_convention(convention_id, access_token)
-        review_sudo = self._nm_check_review(convention_sudo, review_id, access_token)
+        convention_sudo, review_sudo = self._nm_check_review(
+            convention_id, review_id, access_token
+        )
         user = request.env.user
         try:
             review_sudo._check_open_for_submission()
@@ -263,7 +269,8 @@ class ConventionPortal(portal.CustomerPortal):
             )
         url = f"/my/conventions/{convention_sudo.id}?success=submitted"
         if access_token:
-            url += f"&access_token={access_token}"
+            # the token was the review's: lead back with the convention's own
+            url = convention_sudo.get_portal_url(query_string="&success=submitted")
         return request.redirect(url)
 
     def _nm_parse_review_form(self, review_sudo, post):
