@@ -49,5 +49,6 @@
     ],
     "demo": [
         "demo/nm_carbon_budget_demo.xml",
+        "demo/nm_carbon_amendment_demo.xml",
     ],
 }

@@ -495,10 +495,11 @@ class NmCarbonAmendment(models.Model):
         return Markup("<p>%s</p><ul>%s</ul>") % (title, rows)
 
     @api.model
-    def _demo_approve(self, amendment_ids):
-        """Demo data: approve each pending tier as one of its reviewers."""
+    def _demo_approve(self, amendment_ids, tiers=None):
+        """Demo data: approve the pending tiers (all, or the first ``tiers``) as
+        one of their reviewers."""
         for amendment in self.browse(amendment_ids):
-            for _round in range(len(amendment.review_ids)):
+            for _round in range(tiers or len(amendment.review_ids)):
                 pending = amendment.review_ids.filtered(
                     lambda r: r.status == "pending"
                 ).sorted("sequence")[:1]
