@@ -78,6 +78,15 @@ class NmCapitalEntry(models.Model):
                     )
                 )
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import template for capital entries"),
+                "template": "/nm_multicapital/static/csv/nm_capital_entry_import_template.csv",
+            }
+        ]
+
     def _read_group_select(self, aggregate_spec, query):
         # Never add up two capitals: a group mixing capitals gets no total.
         if aggregate_spec == "quantity:sum":

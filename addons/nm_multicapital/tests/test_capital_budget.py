@@ -280,3 +280,17 @@ class TestCapitalBudget(MultiCapitalCase):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self._budget_line(self.water, self.dir_b, 1.0).date_to = "2025-01-01"
             self.env.flush_all()
+
+    def test_import_template_loads(self):
+        # entries import with capitals and accounts given by name, as in the template
+        [template] = self.env["nm.capital.entry"].get_import_templates()
+        self.assertTrue(template["template"].endswith(".csv"))
+        result = self.env["nm.capital.entry"].load(
+            ["capital_id", "analytic_account_id", "date", "quantity", "name", "source"],
+            [["Sols (test)", "Sports (test)", "2026-05-20", "-450", "Cour", "import"]],
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        entry = self.env["nm.capital.entry"].browse(result["ids"])
+        self.assertEqual(
+            (entry.analytic_account_id, entry.quantity), (self.dir_b, -450.0)
+        )
