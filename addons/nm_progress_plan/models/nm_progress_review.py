@@ -48,6 +48,7 @@ class NmProgressReview(models.Model):
         index=True,
     )
     measure_ids = fields.One2many("nm.progress.measure", "review_id", string="Measures")
+    convention_clause_ids = fields.One2many(related="convention_id.clause_ids")
     operator_comment = fields.Text(string="Operator's comment", readonly=True)
     submitted_date = fields.Datetime(readonly=True)
     submitted_by_id = fields.Many2one("res.users", string="Submitted by", readonly=True)

@@ -3,7 +3,7 @@
 from datetime import date
 from unittest.mock import patch
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -291,3 +291,55 @@ class TestConvention(TransactionCase):
         )
         with self.assertRaises(AccessError):
             self.convention_a.with_user(self.finance).write({"title": "x"})
+
+    def test_operator_notified(self):
+        """Review opened, feedback posted and adjustment proposed reach the
+        operator through the French mail templates."""
+        operator = self.operator_a
+
+        def messages_to_operator(record):
+            return record.message_ids.filtered(lambda m: operator in m.partner_ids)
+
+        opened = messages_to_operator(self.review_a)
+        self.assertEqual(len(opened), 1)
+        self.assertIn(self.convention_a.name, opened.subject)
+        self.assertIn(self.review_a.access_url, opened.body)
+        clause = self._clause(self.convention_a, "%")
+        self.review_a._submit_measures([{"clause": clause, "value": 22.0}])
+        self.review_a.feedback = "Bon début"
+        self.review_a.action_post_feedback()
+        self.assertEqual(len(messages_to_operator(self.review_a)), 2)
+        self.assertIn("Bon début", messages_to_operator(self.review_a)[0].body)
+        adjustment = self.env["nm.progress.adjustment"].create(
+            {"clause_id": clause.id, "new_target": 30.0, "reason": "Chantier du tram"}
+        )
+        proposed = messages_to_operator(adjustment)
+        self.assertEqual(len(proposed), 1)
+        self.assertIn("Chantier du tram", proposed.body)
+
+    def test_staff_records_authority_commitment(self):
+        shuttles = self._clause(self.convention_a, "soirs")
+        self.review_a.with_user(self.manager).write(
+            {"measure_ids": [Command.create({"clause_id": shuttles.id, "value": 4.0})]}
+        )
+        self.assertEqual(shuttles.latest_value, 4.0)
+        # 0 -> 10 evenings, 4 done: 40 %
+        self.assertEqual(shuttles.progress, 40.0)
+
+    def test_final_assessment_report(self):
+        bike = self._clause(self.convention_a, "%")
+        self.review_a._submit_measures([{"clause": bike, "value": 34.0}])
+        self.convention_a.action_start_assessment()
+        bike.write({"achievement": "partial", "next_target": 45.0})
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "nm_progress_plan.action_report_nm_convention_assessment",
+                self.convention_a.ids,
+            )[0]
+            .decode()
+        )
+        self.assertIn(self.convention_a.name, html)
+        self.assertIn("Venue des publics à vélo", html)
+        self.assertIn("34", html)
+        self.assertIn("45", html)
