@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+IMPORT_TEMPLATE = "/nm_multicapital/static/csv/nm_capital_entry_import_template.csv"
 ENTRY_SOURCES = [
     ("manual", "Entered by hand"),
     ("measure", "Measurement"),
@@ -83,7 +84,7 @@ class NmCapitalEntry(models.Model):
         return [
             {
                 "label": self.env._("Import template for capital entries"),
-                "template": "/nm_multicapital/static/csv/nm_capital_entry_import_template.csv",
+                "template": IMPORT_TEMPLATE,
             }
         ]
 
