@@ -2,3 +2,4 @@ from . import test_multicapital_tools
 from . import test_capital_budget
 from . import test_green_budget
 from . import test_arbitration
+from . import test_ui
