@@ -17,6 +17,8 @@ class NmConvention(models.Model):
     _description = "Convention with an operator"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
+    # operators write to the culture direction from the convention's portal page
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference",
@@ -205,6 +207,8 @@ class NmConvention(models.Model):
                     )
                 )
         self.state = "signed"
+        for convention in self:
+            convention.message_subscribe(partner_ids=convention.partner_id.ids)
         self.filtered(lambda c: not c.review_ids).action_schedule_reviews()
 
     def action_start_assessment(self):

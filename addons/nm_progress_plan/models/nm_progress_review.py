@@ -16,6 +16,7 @@ class NmProgressReview(models.Model):
     _description = "Progress review"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned, id"
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
     convention_id = fields.Many2one(

@@ -1,7 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.http import Request
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
 
 from .common import setup_progress_fixtures
 
@@ -230,3 +230,38 @@ class TestPortal(HttpCase):
         self.review_a.invalidate_recordset()
         self.assertEqual(self.review_a.state, "submitted")
         self.assertEqual(self.review_a.measure_ids.mapped("value"), [42.5])
+
+    def test_messages_on_own_convention_only(self):
+        """The operator follows its signed convention and writes to the culture
+        direction from the portal chatter, never on another operator's."""
+        self.assertIn(self.operator_a, self.convention_a.message_partner_ids)
+        self._login_a()
+        response = self.url_open(f"/my/conventions/{self.convention_a.id}")
+        self.assertIn('data-res_model="nm.convention"', response.text)
+        result = self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "nm.convention",
+                "thread_id": self.convention_a.id,
+                "post_data": {
+                    "body": "Question sur la clause vélo",
+                    "message_type": "comment",
+                },
+            },
+        )
+        message = self.env["mail.message"].browse(result["message_id"])
+        self.assertEqual(message.model, "nm.convention")
+        self.assertEqual(message.res_id, self.convention_a.id)
+        self.assertEqual(message.author_id, self.portal_a.partner_id)
+        count_b = len(self.convention_b.message_ids)
+        with self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "nm.convention",
+                    "thread_id": self.convention_b.id,
+                    "post_data": {"body": "Intrus", "message_type": "comment"},
+                },
+            )
+        self.convention_b.invalidate_recordset()
+        self.assertEqual(len(self.convention_b.message_ids), count_b)
