@@ -45,6 +45,14 @@ class NmCapitalEntry(models.Model):
         help="Set it to show the entry beside the budget lines of this position (and "
         "of the same analytic account) in the arbitration view.",
     )
+    decarbonation_action_id = fields.Many2one(
+        "nm.decarbonation.action",
+        string="Action",
+        index="btree_not_null",
+        ondelete="set null",
+        help="Decarbonisation action this change comes from: shown beside the action "
+        "in the arbitration view.",
+    )
     name = fields.Char(string="Description")
     source = fields.Selection(ENTRY_SOURCES, required=True, default="manual")
     source_reference = fields.Char(

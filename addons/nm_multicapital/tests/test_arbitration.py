@@ -98,3 +98,46 @@ class TestArbitration(MultiCapitalCase):
         )
         values = wizard._arbitration_table()["rows"][0]["values"]
         self.assertEqual(values["axis_1"], "Favourable")
+
+    def test_actions_beside_budget_lines(self):
+        action = self.env["nm.decarbonation.action"].create(
+            {
+                "name": "Renaturer le parking (test)",
+                "direction_id": self.dir_a.id,
+                "reduction_kg": 5000.0,
+                "cost": 12000.0,
+            }
+        )
+        self._entry(
+            self.land,
+            self.dir_a,
+            "2026-06-01",
+            -200.0,
+            decarbonation_action_id=action.id,
+        )
+        wizard = self.env["nm.capital.arbitration"].create(
+            {
+                "budget_line_ids": [Command.set(self.budget_line.ids)],
+                "action_ids": [Command.set(action.ids)],
+                "capital_ids": [Command.set((self.land | self.water).ids)],
+            }
+        )
+        table = wizard._arbitration_table()
+        columns = {column["key"]: column for column in table["columns"]}
+        self.assertEqual(columns["reduction_kg"]["unit"], "kgCO2e/yr")
+        line_row, action_row = table["rows"]
+        self.assertEqual(line_row["values"]["reduction_kg"], "")
+        self.assertEqual(action_row["values"]["planned_amount"], 12000.0)
+        self.assertEqual(action_row["values"]["reduction_kg"], 5000.0)
+        self.assertEqual(action_row["values"][f"capital_{self.land.id}"], -200.0)
+        self.assertEqual(action_row["values"][f"capital_{self.water.id}"], 0.0)
+        self.assertIn("Renaturer le parking (test)", wizard.table_html)
+
+    def test_row_label_names_the_line(self):
+        wizard = self.env["nm.capital.arbitration"].create(
+            {"budget_line_ids": [Command.set(self.budget_line.ids)]}
+        )
+        [row] = wizard._arbitration_table()["rows"]
+        self.assertEqual(
+            row["label"], "Budget 2026 (test) – Voirie (test) – Travaux (test)"
+        )

@@ -18,7 +18,13 @@ class NmCapitalArbitration(models.TransientModel):
     _description = "Multi-capital arbitration"
 
     budget_line_ids = fields.Many2many(
-        "crossovered.budget.lines", string="Budget lines", required=True
+        "crossovered.budget.lines", string="Budget lines"
+    )
+    action_ids = fields.Many2many(
+        "nm.decarbonation.action",
+        string="Actions",
+        help="Decarbonisation actions compared with the budget lines: estimated cost, "
+        "estimated yearly reduction, and the capital entries linked to them.",
     )
     capital_ids = fields.Many2many(
         "nm.capital",
@@ -31,7 +37,7 @@ class NmCapitalArbitration(models.TransientModel):
     )
     table_html = fields.Html(compute="_compute_table_html", sanitize=False)
 
-    @api.depends("budget_line_ids", "capital_ids")
+    @api.depends("budget_line_ids", "action_ids", "capital_ids")
     def _compute_table_html(self):
         for wizard in self:
             wizard.table_html = wizard._render_table(wizard._arbitration_table())
@@ -42,6 +48,7 @@ class NmCapitalArbitration(models.TransientModel):
         Every quantity column has exactly one unit; there is no total column.
         """
         lines = self.budget_line_ids._origin
+        actions = self.action_ids._origin
         capitals = self.capital_ids._origin
         currency = self.env.company.currency_id
         axes = self.env["nm.green.budget.axis"].search([])
@@ -67,6 +74,14 @@ class NmCapitalArbitration(models.TransientModel):
                 "unit": "kgCO2e",
             },
         ]
+        if actions:
+            columns.append(
+                {
+                    "key": "reduction_kg",
+                    "label": self.env._("Estimated reduction"),
+                    "unit": self.env._("kgCO2e/yr"),
+                }
+            )
         columns += [
             {
                 "key": f"capital_{capital.id}",
@@ -87,20 +102,67 @@ class NmCapitalArbitration(models.TransientModel):
         ratings = self._line_ratings(lines, axes)
         rows = []
         for line in lines:
-            values = {
-                "planned_amount": line.planned_amount,
-                "practical_amount": line.practical_amount,
-                "planned_carbon_kg": line.planned_carbon_kg,
-                "practical_carbon_kg": line.practical_carbon_kg,
-            }
+            values = dict.fromkeys((column["key"] for column in columns), "")
+            values.update(
+                {
+                    "planned_amount": line.planned_amount,
+                    "practical_amount": line.practical_amount,
+                    "planned_carbon_kg": line.planned_carbon_kg,
+                    "practical_carbon_kg": line.practical_carbon_kg,
+                }
+            )
             for capital in capitals:
                 values[f"capital_{capital.id}"] = quantities.get(
                     (line.id, capital.id), 0.0
                 )
             for axis in axes:
                 values[f"axis_{axis.sequence}"] = ratings.get((line.id, axis.id), "")
-            rows.append({"label": line.display_name, "values": values})
+            rows.append({"label": self._line_label(line), "values": values})
+        action_quantities = self._action_capital_quantities(actions, capitals)
+        for action in actions:
+            values = dict.fromkeys((column["key"] for column in columns), "")
+            values["planned_amount"] = action.cost
+            values["reduction_kg"] = action.reduction_kg
+            for capital in capitals:
+                values[f"capital_{capital.id}"] = action_quantities.get(
+                    (action.id, capital.id), 0.0
+                )
+            rows.append(
+                {
+                    "label": self.env._("Action: %(name)s", name=action.name),
+                    "values": values,
+                }
+            )
         return {"columns": columns, "rows": rows}
+
+    @api.model
+    def _line_label(self, line):
+        return " – ".join(
+            name
+            for name in (
+                line.crossovered_budget_id.name,
+                line.analytic_account_id.name,
+                line.general_budget_id.name,
+            )
+            if name
+        )
+
+    @api.model
+    def _action_capital_quantities(self, actions, capitals):
+        """{(action id, capital id): quantity} of the entries linked to the actions."""
+        if not actions or not capitals:
+            return {}
+        return {
+            (action.id, capital.id): quantity
+            for action, capital, quantity in self.env["nm.capital.entry"]._read_group(
+                [
+                    ("decarbonation_action_id", "in", actions.ids),
+                    ("capital_id", "in", capitals.ids),
+                ],
+                ["decarbonation_action_id", "capital_id"],
+                ["quantity:sum"],
+            )
+        }
 
     @api.model
     def _capital_quantities(self, lines, capitals):
