@@ -449,13 +449,9 @@ class NmTravelDeclaration(models.Model):
             )
 
     def _analytic_line_name(self):
-        """Name of the booked lines, in the company's language since finance reads
-        them; it names the month and the reference, never the agent."""
+        """Name of the booked lines: the month and the reference, never the agent."""
         self.ensure_one()
-        lang = self.company_id.partner_id.lang or self.env.lang
-        return self.with_context(lang=lang).env._(
-            "Travel %(month)s (%(ref)s)", month=self.month, ref=self.name
-        )
+        return self.env._("Travel %(month)s (%(ref)s)", month=self.month, ref=self.name)
 
     def _action_book(self):
         """Create the analytic lines of all declarations in one create: one line per
@@ -509,9 +505,7 @@ class NmTravelDeclaration(models.Model):
             vals_list.append(
                 line.copy_data(
                     {
-                        "name": line.with_context(
-                            lang=line.company_id.partner_id.lang or self.env.lang
-                        ).env._("Cancelled: %(name)s", name=line.name),
+                        "name": self.env._("Cancelled: %(name)s", name=line.name),
                         "unit_amount": -line.unit_amount,
                         "amount": -line.amount,
                         "carbon_kg": -line.carbon_kg,
