@@ -84,5 +84,12 @@ class NmFicheCarbone(models.AbstractModel):
             "trajectory": trajectory,
             "target_kg": trajectory.target_kg(year) if trajectory else 0.0,
             "last_target_kg": trajectory.target_kg(year - 1) if trajectory else 0.0,
+            # booked on the trajectory's own scope (the direction, or the whole
+            # organisation when the direction has no trajectory of its own)
+            "last_booked_kg": trajectory._booked_by_year(year - 1, year - 1).get(
+                year - 1, 0.0
+            )
+            if trajectory
+            else 0.0,
             "actions": self.env["nm.decarbonation.action"]._top_for(direction, limit=5),
         }

@@ -170,4 +170,5 @@ class TestBudgetReview(AmendmentFixtures, TransactionCase):
         self.assertIn("40 000", html)  # 2026 envelope
         self.assertIn("2 500", html)  # booked to date
         self.assertIn("48 000", html)  # trajectory target 2026: 50 000 × 0.96
+        self.assertIn("15 000 kgCO2e were booked", " ".join(html.split()))
         self.assertIn("Covoiturage des équipes techniques", html)
