@@ -154,8 +154,13 @@ class NmConvention(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
+                # numbered in the year the convention starts
+                start = vals.get("date_start")
                 vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("nm.convention") or "/"
+                    self.env["ir.sequence"]
+                    .with_context(ir_sequence_date=start)
+                    .next_by_code("nm.convention", sequence_date=start)
+                    or "/"
                 )
         return super().create(vals_list)
 

@@ -40,6 +40,18 @@ class TestConvention(TransactionCase):
         self.convention_a.action_schedule_reviews()
         self.assertEqual(len(self.convention_a.review_ids), 5)
 
+    def test_reference_in_start_year(self):
+        self.assertIn("/2026/", self.convention_a.name)
+        convention = self.env["nm.convention"].create(
+            {
+                "title": "2025",
+                "partner_id": self.operator_a.id,
+                "date_start": date(2025, 3, 1),
+                "date_end": date(2025, 12, 31),
+            }
+        )
+        self.assertTrue(convention.name.startswith("CONV/2025/"))
+
     def test_sign_needs_a_clause(self):
         convention = self.env["nm.convention"].create(
             {

@@ -265,3 +265,15 @@ class TestPortal(HttpCase):
             )
         self.convention_b.invalidate_recordset()
         self.assertEqual(len(self.convention_b.message_ids), count_b)
+
+    def test_final_assessment_on_portal(self):
+        self._login_a()
+        url = f"/my/conventions/{self.convention_a.id}?report_type=html"
+        # no assessment before the final assessment
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.convention_a.action_start_assessment()
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        self.assertIn("Venue des publics à vélo", html)
+        self.assertIn(self.convention_a.name, html)
