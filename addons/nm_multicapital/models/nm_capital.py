@@ -21,6 +21,7 @@ CAPITAL_SOURCES = [
 class NmCapital(models.Model):
     _name = "nm.capital"
     _description = "Capital"
+    _check_company_auto = True
     _order = "sequence, code"
 
     name = fields.Char(required=True, translate=True)
@@ -56,6 +57,7 @@ class NmCapital(models.Model):
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Entity concerned",
+        check_company=True,
         help="Entity (direction, territory) the capital and its threshold concern; "
         "empty for the whole organisation.",
     )

@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -21,11 +20,12 @@ BATCHED_AGGREGATES = {"booked_qty:sum", "remaining_qty:sum"}
 class NmCapitalBudgetLine(models.Model):
     _name = "nm.capital.budget.line"
     _description = "Capital budget line"
+    _check_company_auto = True
     _order = "date_from desc, capital_id, analytic_account_id"
 
     name = fields.Char(compute="_compute_name", store=True)
     capital_id = fields.Many2one(
-        "nm.capital", required=True, index=True, ondelete="restrict"
+        "nm.capital", required=True, index=True, ondelete="restrict", check_company=True
     )
     capital_kind = fields.Selection(
         related="capital_id.kind", store=True, string="Kind"
@@ -33,7 +33,11 @@ class NmCapitalBudgetLine(models.Model):
     unit = fields.Char(related="capital_id.unit")
     threshold_type = fields.Selection(related="capital_id.threshold_type")
     analytic_account_id = fields.Many2one(
-        "account.analytic.account", required=True, index=True, ondelete="restrict"
+        "account.analytic.account",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     date_from = fields.Date(string="Start", required=True)
     date_to = fields.Date(string="End", required=True)
@@ -113,19 +117,6 @@ class NmCapitalBudgetLine(models.Model):
         if operator == "in":
             return Domain("id", "in", matching.ids)
         return Domain("id", "not in", matching.ids)
-
-    @api.constrains("analytic_account_id", "capital_id")
-    def _check_company(self):
-        for line in self:
-            company = line.analytic_account_id.company_id
-            if company and company != line.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "The analytic account “%(account)s” belongs to another "
-                        "company.",
-                        account=line.analytic_account_id.display_name,
-                    )
-                )
 
     def _booked_quantities(self):
         """{line id: booked quantity} for all lines, one grouped query per source.

@@ -15,10 +15,11 @@ ENTRY_SOURCES = [
 class NmCapitalEntry(models.Model):
     _name = "nm.capital.entry"
     _description = "Capital entry"
+    _check_company_auto = True
     _order = "date desc, id desc"
 
     capital_id = fields.Many2one(
-        "nm.capital", required=True, index=True, ondelete="restrict"
+        "nm.capital", required=True, index=True, ondelete="restrict", check_company=True
     )
     capital_kind = fields.Selection(
         related="capital_id.kind", store=True, string="Kind"
@@ -26,6 +27,7 @@ class NmCapitalEntry(models.Model):
     unit = fields.Char(related="capital_id.unit")
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
+        check_company=True,
         required=True,
         index=True,
         ondelete="restrict",

@@ -15,6 +15,7 @@ class NmCapitalPreservation(models.Model):
 
     _name = "nm.capital.preservation"
     _description = "Capital preservation cost"
+    _check_company_auto = True
     _order = "year desc, capital_id, analytic_account_id"
 
     name = fields.Char(
@@ -24,7 +25,7 @@ class NmCapitalPreservation(models.Model):
         "water savings, training plan…",
     )
     capital_id = fields.Many2one(
-        "nm.capital", required=True, index=True, ondelete="restrict"
+        "nm.capital", required=True, index=True, ondelete="restrict", check_company=True
     )
     capital_kind = fields.Selection(
         related="capital_id.kind", store=True, string="Kind"
@@ -32,6 +33,7 @@ class NmCapitalPreservation(models.Model):
     debt_kind = fields.Selection(DEBT_KINDS, compute="_compute_debt_kind", store=True)
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
+        check_company=True,
         string="Entity",
         required=True,
         index=True,

@@ -4,7 +4,7 @@ from datetime import date
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -232,6 +232,7 @@ class TestCapitalBudget(MultiCapitalCase):
 
     def test_other_company_lines_hidden(self):
         other = self.setup_other_company()["company"]
+        self.land.company_id = False  # a capital shared by both cities
         account = self.env["account.analytic.account"].create(
             {
                 "name": "Autre ville (test)",
@@ -265,6 +266,9 @@ class TestCapitalBudget(MultiCapitalCase):
             .search([("id", "in", (self.lines | line).ids)])
         )
         self.assertEqual(visible, self.lines)
+        # an account of the other city cannot carry this city's budget
+        with self.assertRaises(UserError):
+            self._budget_line(self.land, account, 5.0)
 
     def test_planned_quantity_defaults_to_capital_threshold(self):
         self.water.threshold_qty = 5000.0
