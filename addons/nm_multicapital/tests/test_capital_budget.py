@@ -2,11 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MultiCapitalCase
 
@@ -92,6 +94,13 @@ class TestCapitalBudget(MultiCapitalCase):
             [("id", "in", self.lines.ids), ("threshold_status", "!=", "crossed")]
         )
         self.assertEqual(not_crossed, self.lines - crossed)
+        # the search view's "Threshold crossed" filter finds the same lines
+        arch = etree.fromstring(
+            self.env.ref("nm_multicapital.nm_capital_budget_line_view_search").arch
+        )
+        [node] = arch.xpath("//filter[@name='threshold_crossed']")
+        domain = safe_eval(node.get("domain"))
+        self.assertEqual(Line.search(domain + [("id", "in", self.lines.ids)]), crossed)
 
     def test_pivot_never_sums_two_capitals(self):
         Line = self.env["nm.capital.budget.line"]
