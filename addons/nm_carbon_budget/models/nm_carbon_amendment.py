@@ -492,7 +492,19 @@ class NmCarbonAmendment(models.Model):
                 justification=self.justification,
             )
         )
-        return Markup("<p>%s</p><ul>%s</ul>") % (title, rows)
+        message = Markup("<p>%s</p><ul>%s</ul>") % (title, rows)
+        self.invalidate_recordset(
+            ["organisation_after_kg", "trajectory_target_kg", "trajectory_gap_kg"]
+        )
+        if self.total_delta_kg > 0 and self.trajectory_gap_kg > 0:
+            message += Markup("<p>%s</p>") % self.env._(
+                "The organisation's total, %(after)s kgCO2e, is %(gap)s kg above "
+                "the trajectory target of %(target)s kgCO2e.",
+                after=format_kg(self.organisation_after_kg),
+                gap=format_kg(self.trajectory_gap_kg),
+                target=format_kg(self.trajectory_target_kg),
+            )
+        return message
 
     @api.model
     def _demo_approve(self, amendment_ids, tiers=None):

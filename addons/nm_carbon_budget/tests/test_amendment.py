@@ -205,6 +205,15 @@ class TestAmendment(AmendmentFixtures, TransactionCase):
 
     def test_increase_needs_the_top_tier(self):
         """Acceptance 3: without the executive, an increase is not applied."""
+        self.env["nm.carbon.trajectory"].search([]).active = False
+        self.env["nm.carbon.trajectory"].create(
+            {
+                "name": "Trajectoire (DM test)",
+                "baseline_year": 2025,
+                "baseline_kg": 100000,
+                "reduction_rate": 0.04,
+            }
+        )
         amendment = self._amendment(
             "increase", [(self.line_culture_mob, 2000)], justification="Festival"
         )
@@ -221,6 +230,12 @@ class TestAmendment(AmendmentFixtures, TransactionCase):
         self._approve(amendment, self.user_elected)
         amendment.action_apply()
         self.assertEqual(self.line_culture_mob.planned_carbon_kg, 12000)
+        # 106 000 kg against a target of 100 000 × 0.96 = 96 000 in 2026
+        self.assertEqual(amendment.trajectory_target_kg, 96000)
+        self.assertEqual(amendment.trajectory_gap_kg, 10000)
+        body = str(self.budget.message_ids[0].body)
+        body = body.replace("&nbsp;", " ").replace("\N{NO-BREAK SPACE}", " ")
+        self.assertIn("10 000 kg above the trajectory target of 96 000 kgCO2e", body)
 
     def test_increase_refused_when_the_top_tier_was_removed(self):
         """The rule holds even if an administrator removed the executive tier."""
