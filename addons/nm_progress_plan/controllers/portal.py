@@ -326,13 +326,19 @@ class ConventionPortal(portal.CustomerPortal):
         return lines
 
     @http.route(
-        ["/my/conventions/<int:convention_id>/adjustment/<int:adjustment_id>/accept"],
+        [
+            "/my/conventions/<int:convention_id>/adjustment/<int:adjustment_id>"
+            "/<any(accept,refuse):decision>"
+        ],
         type="http",
         auth="user",
         methods=["POST"],
         website=True,
     )
-    def portal_my_adjustment_accept(self, convention_id, adjustment_id, **post):
+    def portal_my_adjustment_decide(
+        self, convention_id, adjustment_id, decision, **post
+    ):
+        """The operator's answer to a target adjustment proposed by the city."""
         convention_sudo = self._nm_check_convention(convention_id)
         adjustment = (
             request.env["nm.progress.adjustment"].browse(adjustment_id).exists()
@@ -344,14 +350,17 @@ class ConventionPortal(portal.CustomerPortal):
         if not adjustment or adjustment.convention_id.id != convention_sudo.id:
             raise NotFound()
         try:
-            adjustment.sudo()._accept_operator(request.env.user)
+            if decision == "accept":
+                adjustment.sudo()._accept_operator(request.env.user)
+            else:
+                adjustment.sudo()._refuse_operator(request.env.user)
         except UserError:
             request.env.cr.rollback()
             return request.redirect(
                 f"/my/conventions/{convention_sudo.id}?error=adjustment_decided"
             )
         return request.redirect(
-            f"/my/conventions/{convention_sudo.id}?success=adjustment"
+            f"/my/conventions/{convention_sudo.id}?success=adjustment_{decision}"
         )
 
     @http.route(

@@ -121,6 +121,24 @@ class NmProgressAdjustment(models.Model):
         self._check_proposed()
         self.state = "refused"
 
+    def _refuse_operator(self, user):
+        """Refusal by the operator (from the portal): the target stays, the
+        culture officer is told so that the discussion goes on."""
+        self._check_proposed()
+        self.sudo().state = "refused"
+        for adjustment in self.sudo():
+            adjustment.convention_id.message_post(
+                body=self.env._(
+                    "%(user)s declined the proposed target %(target)s for "
+                    "\u00ab %(clause)s \u00bb.",
+                    user=user.name,
+                    target=adjustment.new_target,
+                    clause=adjustment.clause_id.name,
+                ),
+                partner_ids=adjustment.convention_id.user_id.partner_id.ids,
+                author_id=user.partner_id.id,
+            )
+
     def _check_proposed(self):
         if any(a.state != "proposed" for a in self):
             raise UserError(self.env._("This adjustment has already been decided."))

@@ -277,3 +277,40 @@ class TestPortal(HttpCase):
         html = response.content.decode()
         self.assertIn("Venue des publics à vélo", html)
         self.assertIn(self.convention_a.name, html)
+
+    def test_decline_adjustment_on_portal(self):
+        adjustment = (
+            self.env["nm.progress.adjustment"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "clause_id": self.clause_bike.id,
+                    "new_target": 30.0,
+                    "reason": "Baisse de fréquentation",
+                }
+            )
+        )
+        self._login_a()
+        response = self.url_open(
+            f"/my/conventions/{self.convention_a.id}/adjustment/{adjustment.id}/refuse",
+            data={"csrf_token": Request.csrf_token(self)},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(adjustment.state, "refused")
+        self.clause_bike.invalidate_recordset()
+        self.assertEqual(self.clause_bike.target, 40.0)
+        told = self.convention_a.message_ids.filtered(
+            lambda m: self.manager.partner_id in m.partner_ids
+        )
+        self.assertTrue(told)
+        # B's operator cannot answer A's proposal
+        adjustment_2 = self.env["nm.progress.adjustment"].create(
+            {"clause_id": self.clause_bike.id, "new_target": 35.0, "reason": "x"}
+        )
+        self.authenticate("pp_portal_b", "pp_portal_b")
+        response = self.url_open(
+            f"/my/conventions/{self.convention_a.id}/adjustment/{adjustment_2.id}/accept",
+            data={"csrf_token": Request.csrf_token(self)},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(adjustment_2.state, "proposed")
