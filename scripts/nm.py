@@ -31,6 +31,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -477,6 +478,12 @@ def drop_database(name: str) -> None:
 # --------------------------------------------------------------------------- odoo runs
 
 
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def write_config(path: Path, odoo: Odoo, extra_paths=(), **options) -> Path:
     db = db_settings()
     values = {
@@ -798,7 +805,10 @@ def cmd_test(args) -> int:
         if not order:
             raise Fail(f"no addon found in {addons_dir()}")
         extra_paths = [tests_dir()] if extra else []
-        conf = write_config(RUN_DIR / "odoo-test.conf", odoo, extra_paths)
+        # A free port, so browser tests never meet a demo server left on 8069.
+        conf = write_config(
+            RUN_DIR / "odoo-test.conf", odoo, extra_paths, http_port=free_port()
+        )
 
         db = unique_db_name("t")
         step(f"Installing {', '.join(order + list(extra))} with demo data into {db}")
