@@ -90,8 +90,9 @@ class NmTravelDeclaration(models.Model):
         required=True,
         readonly=True,
         copy=False,
-        tracking=True,
         index=True,
+        help="Not tracked record by record, so that hundreds of declarations "
+        "validate at once; corrections are logged in one batch (_log_state).",
     )
     line_ids = fields.One2many(
         "nm.travel.declaration.line", "declaration_id", string="Trips", copy=True
@@ -381,6 +382,7 @@ class NmTravelDeclaration(models.Model):
             booked._check_can_validate()
             booked._reverse_analytic_lines()
         self.with_context(nm_travel_workflow=True).write({"state": "cancel"})
+        self._log_state()
         return True
 
     def action_draft(self):
@@ -396,6 +398,7 @@ class NmTravelDeclaration(models.Model):
         self.with_context(nm_travel_workflow=True).write(
             {"state": "draft", "validated_by_id": False, "validation_date": False}
         )
+        self._log_state()
         return True
 
     def action_view_lines(self):
@@ -406,6 +409,23 @@ class NmTravelDeclaration(models.Model):
         action["domain"] = [("declaration_id", "=", self.id)]
         action["context"] = {"search_default_group_mode": 1}
         return action
+
+    def _log_state(self):
+        """One note per declaration, created in one batch, for the corrections
+        (cancel, back to draft). Submission and validation write no note: who
+        validated and when is on the declaration, and notes would halve the
+        throughput of mass validation."""
+        if not self:
+            return
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        self._message_log_batch(
+            bodies={
+                declaration.id: self.env._(
+                    "Status: %(state)s", state=labels[declaration.state]
+                )
+                for declaration in self
+            }
+        )
 
     def _check_can_validate(self):
         """Validation is for the agent's manager or a carbon manager; nobody but a
