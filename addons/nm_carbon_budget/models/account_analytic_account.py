@@ -11,7 +11,7 @@ class AccountAnalyticAccount(models.Model):
     carbon_kg = fields.Float(
         string="kgCO2e",
         compute="_compute_carbon_kg",
-        digits=(16, 1),
+        digits=(16, 4),
         help="Carbon booked on the account, read on its plan's column. Use the "
         "date filters (from_date / to_date) to restrict the period.",
     )

@@ -10,7 +10,7 @@ class CrossoveredBudget(models.Model):
         string="Planned kgCO2e", compute="_compute_carbon_totals", digits=(16, 0)
     )
     practical_carbon_kg = fields.Float(
-        string="Booked kgCO2e", compute="_compute_carbon_totals", digits=(16, 1)
+        string="Booked kgCO2e", compute="_compute_carbon_totals", digits=(16, 4)
     )
     carbon_percentage = fields.Float(
         string="Envelope used (%)", compute="_compute_carbon_totals"

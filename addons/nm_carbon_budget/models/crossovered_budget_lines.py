@@ -41,13 +41,13 @@ class CrossoveredBudgetLines(models.Model):
     practical_carbon_kg = fields.Float(
         string="Booked kgCO2e",
         compute="_compute_practical_figures",
-        digits=(16, 1),
+        digits=(16, 4),
         aggregator="sum",
     )
     theoretical_carbon_kg = fields.Float(
         string="Theoretical kgCO2e",
         compute="_compute_theoretical_carbon_kg",
-        digits=(16, 1),
+        digits=(16, 4),
         aggregator="sum",
         help="Share of the envelope expected to be used by today, linear in time.",
     )
@@ -59,7 +59,7 @@ class CrossoveredBudgetLines(models.Model):
     remaining_carbon_kg = fields.Float(
         string="Remaining kgCO2e",
         compute="_compute_carbon_percentage",
-        digits=(16, 1),
+        digits=(16, 4),
     )
     planned_carbon_t = fields.Float(
         string="Planned tCO2e", compute="_compute_carbon_tonnes", digits=(16, 1)

@@ -220,9 +220,7 @@ class NmEmissionFactor(models.Model):
                 )
             )
         # Closing a version touches only date_end, which booked carbon does not use.
-        super().write(
-            {"date_end": date_start - timedelta(days=1)}
-        )
+        super().write({"date_end": date_start - timedelta(days=1)})
         return self.copy(
             {
                 "value": value,
