@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -136,6 +138,11 @@ class NmTravelDeclaration(models.Model):
         "account.analytic.line", "travel_declaration_id", readonly=True
     )
     can_change_account = fields.Boolean(compute="_compute_can_change_account")
+    summary_html = fields.Html(
+        string="Totals by type and mode",
+        compute="_compute_summary_html",
+        sanitize=False,
+    )
 
     _employee_month_unique = models.UniqueIndex(
         "(employee_id, date)",
@@ -187,6 +194,46 @@ class NmTravelDeclaration(models.Model):
             declaration.mission_km = km["mission"]
             declaration.mission_carbon_kg = kg["mission"]
             declaration.low_carbon_km_share = travel.share(low_km, declaration.total_km)
+
+    @api.depends("line_ids.total_km", "line_ids.carbon_kg", "line_ids.mode_id")
+    def _compute_summary_html(self):
+        for declaration in self:
+            rows = declaration._totals_by_type_and_mode()
+            body = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%.1f</td>"
+                    "<td class='text-end'>%.2f</td></tr>"
+                )
+                % (escape(row["type"]), escape(row["mode"]), row["km"], row["kg"])
+                for row in rows
+            )
+            declaration.summary_html = Markup(
+                "<table class='table table-sm o_nm_travel_summary'><thead><tr>"
+                "<th>%s</th><th>%s</th><th class='text-end'>km</th>"
+                "<th class='text-end'>kgCO2e</th></tr></thead><tbody>%s</tbody></table>"
+            ) % (self.env._("Type"), self.env._("Mode"), body)
+
+    def _totals_by_type_and_mode(self):
+        """km and kgCO2e of the declaration per travel type and mode."""
+        self.ensure_one()
+        labels = dict(
+            self.env["nm.travel.declaration.line"]
+            ._fields["travel_type"]
+            ._description_selection(self.env)
+        )
+        totals = {}
+        for line in self.line_ids:
+            key = (line.travel_type, line.mode_id)
+            km, kg = totals.get(key, (0.0, 0.0))
+            totals[key] = (km + line.total_km, kg + line.carbon_kg)
+        order = list(labels)
+        return [
+            {"type": labels[travel_type], "mode": mode.name, "km": km, "kg": kg}
+            for (travel_type, mode), (km, kg) in sorted(
+                totals.items(),
+                key=lambda item: (order.index(item[0][0]), item[0][1].sequence),
+            )
+        ]
 
     def _compute_can_change_account(self):
         is_manager = self.env.user.has_group("nm_carbon_budget.group_carbon_manager")
