@@ -336,7 +336,16 @@ class TestTravelDeclaration(TravelFixturesMixin, TransactionCase):
         # the head sees the department's declarations, not the other department's
         self.assertEqual(Declaration.with_user(self.user_head).search([]), own)
         self.assertEqual(
-            Declaration.with_user(self.user_controller).search([]), own | other
+            Declaration.with_user(self.user_controller).search(
+                [
+                    (
+                        "employee_id",
+                        "in",
+                        (self.employee_agent | self.employee_agent2).ids,
+                    )
+                ]
+            ),
+            own | other,
         )
         # an agent cannot create a declaration for someone else
         with self.assertRaises(AccessError):
