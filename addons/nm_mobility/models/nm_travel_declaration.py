@@ -288,13 +288,28 @@ class NmTravelDeclaration(models.Model):
                 for vals in vals_list
             ]
         )
-        declarations = super().create(vals_list)
+        sequence = self.env["ir.sequence"].search(
+            [
+                ("code", "=", "nm.travel.declaration"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        for vals in vals_list:
+            if sequence and vals.get("name", "/") == "/":
+                vals["name"] = sequence._next(sequence_date=vals["date"])
+        # No "created" note nor follower per declaration: imports and the team
+        # grid create hundreds at once; create_uid and create_date tell who.
+        declarations = (
+            super(
+                NmTravelDeclaration,
+                self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         declarations._check_account_change(vals_list)
-        for declaration in declarations:
-            if declaration.name == "/":
-                declaration.name = self.env["ir.sequence"].next_by_code(
-                    "nm.travel.declaration", sequence_date=declaration.date
-                )
         return declarations
 
     def write(self, vals):
