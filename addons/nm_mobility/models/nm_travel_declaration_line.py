@@ -28,6 +28,7 @@ class NmTravelDeclarationLine(models.Model):
         readonly=False,
         precompute=True,
         index=True,
+        copy=False,
         help="Filled from the declaration; in the team grid and in imports, the "
         "line goes to this employee's declaration of the month.",
     )
@@ -38,6 +39,7 @@ class NmTravelDeclarationLine(models.Model):
         readonly=False,
         precompute=True,
         index=True,
+        copy=False,
     )
     travel_type = fields.Selection(
         TRAVEL_TYPES, string="Type", required=True, default="commute"
@@ -273,6 +275,9 @@ class NmTravelDeclarationLine(models.Model):
         wanted = {}
         for vals in vals_list:
             if vals.get("declaration_id") and not force:
+                # the declaration decides the employee and the month
+                vals.pop("employee_id", None)
+                vals.pop("date", None)
                 continue
             if not vals.get("employee_id") or not vals.get("date"):
                 raise UserError(

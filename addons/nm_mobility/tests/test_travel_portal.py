@@ -143,6 +143,8 @@ class TestTravelPortal(TravelFixturesMixin, HttpCase):
         )
         self.assertEqual(march.state, "draft")
         self.assertAlmostEqual(march.carbon_kg, 94.0032, places=4)
+        self.assertEqual(march.line_ids.date, date(2026, 3, 1))
+        self.assertEqual(march.line_ids.employee_id, self.employee_agent)
 
     def test_home_entry_for_internal_users(self):
         self.authenticate("nm_mob_agent", "nm_mob_agent")
