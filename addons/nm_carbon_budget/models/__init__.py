@@ -1,3 +1,4 @@
+from . import nm_batched_aggregate_mixin
 from . import nm_carbon_category
 from . import nm_emission_factor
 from . import res_company

@@ -6,12 +6,16 @@ from odoo import api, fields, models
 
 
 class AccountAnalyticAccount(models.Model):
-    _inherit = "account.analytic.account"
+    _name = "account.analytic.account"
+    _inherit = ["account.analytic.account", "nm.batched.aggregate.mixin"]
+    # carbon_kg is computed per plan column; grouped views sum it like the balance
+    _batched_aggregates = frozenset({"carbon_kg:sum"})
 
     carbon_kg = fields.Float(
         string="kgCO2e",
         compute="_compute_carbon_kg",
         digits=(16, 4),
+        aggregator="sum",
         help="Carbon booked on the account, read on its plan's column. Use the "
         "date filters (from_date / to_date) to restrict the period.",
     )
@@ -36,20 +40,3 @@ class AccountAnalyticAccount(models.Model):
                 totals[account.id] += carbon_kg
         for account in self:
             account.carbon_kg = totals.get(account.id, 0.0)
-
-    def _read_group_select(self, aggregate_spec, query):
-        # carbon_kg is computed per plan column: aggregate it like Odoo aggregates
-        # the balance, by summing the records of each group.
-        if aggregate_spec == "carbon_kg:sum":
-            return super()._read_group_select("id:recordset", query)
-        return super()._read_group_select(aggregate_spec, query)
-
-    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
-        if aggregate_spec == "carbon_kg:sum":
-            column = list(
-                super()._read_group_postprocess_aggregate("id:recordset", raw_values)
-            )
-            everything = self.browse().union(*column)
-            everything.mapped("carbon_kg")  # one batched computation for all groups
-            return (sum(records.mapped("carbon_kg")) for records in column)
-        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)

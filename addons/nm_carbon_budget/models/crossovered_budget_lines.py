@@ -8,18 +8,21 @@ from odoo.tools import SQL
 
 from ..tools import carbon
 
-# Non-stored figures computed in one batch; the pivot and graph aggregate them by
-# summing the records of each group (see _read_group_select).
-BATCHED_AGGREGATES = {
-    "practical_amount:sum",
-    "theoretical_amount:sum",
-    "practical_carbon_kg:sum",
-    "theoretical_carbon_kg:sum",
-}
+# Non-stored figures computed in one batch, summed per group in the pivot and graph.
+BATCHED_AGGREGATES = frozenset(
+    {
+        "practical_amount:sum",
+        "theoretical_amount:sum",
+        "practical_carbon_kg:sum",
+        "theoretical_carbon_kg:sum",
+    }
+)
 
 
 class CrossoveredBudgetLines(models.Model):
-    _inherit = "crossovered.budget.lines"
+    _name = "crossovered.budget.lines"
+    _inherit = ["crossovered.budget.lines", "nm.batched.aggregate.mixin"]
+    _batched_aggregates = BATCHED_AGGREGATES
 
     # OCA computes the € practical amount line by line on the Project plan's column
     # only; it is computed here with the carbon, in one query, on the column of the
@@ -222,19 +225,3 @@ class CrossoveredBudgetLines(models.Model):
             line_id: (amount, carbon_kg)
             for line_id, amount, carbon_kg in self.env.cr.fetchall()
         }
-
-    def _read_group_select(self, aggregate_spec, query):
-        if aggregate_spec in BATCHED_AGGREGATES:
-            return super()._read_group_select("id:recordset", query)
-        return super()._read_group_select(aggregate_spec, query)
-
-    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
-        if aggregate_spec in BATCHED_AGGREGATES:
-            field_name = aggregate_spec.split(":")[0]
-            column = list(
-                super()._read_group_postprocess_aggregate("id:recordset", raw_values)
-            )
-            everything = self.browse().union(*column)
-            everything.mapped(field_name)  # one batched computation for all groups
-            return (sum(records.mapped(field_name)) for records in column)
-        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)

@@ -14,12 +14,13 @@ THRESHOLD_STATUSES = [
     ("warning", "Near the threshold"),
     ("crossed", "Threshold crossed"),
 ]
-BATCHED_AGGREGATES = {"booked_qty:sum", "remaining_qty:sum"}
 
 
 class NmCapitalBudgetLine(models.Model):
     _name = "nm.capital.budget.line"
+    _inherit = ["nm.batched.aggregate.mixin"]
     _description = "Capital budget line"
+    _batched_aggregates = frozenset({"booked_qty:sum", "remaining_qty:sum"})
     _check_company_auto = True
     _order = "date_from desc, capital_id, analytic_account_id"
 
@@ -185,27 +186,14 @@ class NmCapitalBudgetLine(models.Model):
         return result
 
     def _read_group_select(self, aggregate_spec, query):
-        if aggregate_spec in BATCHED_AGGREGATES:
-            return super()._read_group_select("id:recordset", query)
         if aggregate_spec == "planned_qty:sum":
             return self.env["nm.capital"]._single_capital_sum_sql(
                 self, query, "planned_qty"
             )
         return super()._read_group_select(aggregate_spec, query)
 
-    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
-        if aggregate_spec in BATCHED_AGGREGATES:
-            field_name = aggregate_spec.split(":")[0]
-            column = list(
-                super()._read_group_postprocess_aggregate("id:recordset", raw_values)
-            )
-            everything = self.browse().union(*column)
-            everything.mapped(field_name)  # one batched computation for all groups
-            # Never add up two capitals: a group mixing capitals gets no total.
-            return (
-                sum(records.mapped(field_name))
-                if len(records.capital_id) <= 1
-                else False
-                for records in column
-            )
-        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)
+    def _batched_aggregate_value(self, records, field_name):
+        # Never add up two capitals: a group mixing capitals gets no total.
+        if len(records.capital_id) > 1:
+            return False
+        return super()._batched_aggregate_value(records, field_name)
