@@ -44,6 +44,7 @@
         "data/nm_budget_review_template_data.xml",
         "report/nm_carbon_budget_reports.xml",
         "views/nm_carbon_amendment_views.xml",
+        "views/nm_carbon_amendment_chain_views.xml",
         "views/nm_decarbonation_action_views.xml",
         "views/nm_budget_review_views.xml",
     ],

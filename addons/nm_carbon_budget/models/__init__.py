@@ -16,6 +16,7 @@ from . import nm_carbon_trajectory
 from . import res_config_settings_dm
 from . import nm_carbon_amendment
 from . import nm_carbon_amendment_line
+from . import nm_carbon_amendment_chain
 from . import crossovered_budget_lines_amendment
 from . import nm_decarbonation_action
 from . import nm_budget_review_template

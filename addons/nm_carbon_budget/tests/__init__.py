@@ -6,3 +6,4 @@ from . import test_budget_review
 from . import test_decarbonation_action
 from . import test_followup_xlsx
 from . import test_query_count
+from . import test_amendment_chain

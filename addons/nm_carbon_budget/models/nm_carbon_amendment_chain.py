@@ -1,0 +1,149 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Tamper evidence for applied DM carbone: each applied amendment hashes its content
+with the hash of the one applied before it in the same company, as Odoo does for the
+inalterability of French journal entries. Editing an applied amendment in the
+database, even by SQL, breaks the chain from that amendment on."""
+
+import hashlib
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .nm_carbon_amendment import APPLY_CONTEXT_KEY
+
+GENESIS = "0" * 64
+# First key of the advisory lock that serialises chaining ("NMCA").
+CHAIN_LOCK_KEY = 0x4E4D4341
+
+
+def amendment_fingerprint(name, budget_id, amendment_type, lines, previous_hash):
+    """sha256 of an applied amendment's content and of the previous hash.
+
+    ``lines`` are (budget line id, delta kg, before kg, after kg) tuples; amounts are
+    written with fixed decimals so the same content always gives the same string."""
+    parts = [name or "", str(budget_id), amendment_type or ""]
+    for budget_line_id, delta, before, after in sorted(lines):
+        parts.append(f"{budget_line_id}:{delta:.4f}:{before:.4f}:{after:.4f}")
+    parts.append(previous_hash)
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+class NmCarbonAmendment(models.Model):
+    _inherit = "nm.carbon.amendment"
+
+    chain_sequence = fields.Integer(
+        string="Position in the chain",
+        readonly=True,
+        copy=False,
+        help="Order in which the applied amendments of the company were chained.",
+    )
+    chain_previous_hash = fields.Char(readonly=True, copy=False)
+    chain_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Fingerprint of the applied amendment and of the one before it: "
+        "any later change of its lines shows when the chain is verified.",
+    )
+
+    def _apply(self):
+        result = super()._apply()
+        self._chain()
+        return result
+
+    def _chain(self):
+        """Give the amendment just applied its place and hash in the company's
+        chain. A transaction-level lock per company serialises concurrent
+        applications, so two amendments never share the same predecessor."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                CHAIN_LOCK_KEY,
+                self.company_id.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """SELECT chain_sequence, chain_hash FROM nm_carbon_amendment
+                    WHERE company_id = %s AND chain_hash IS NOT NULL
+                    ORDER BY chain_sequence DESC LIMIT 1""",
+                self.company_id.id,
+            )
+        )
+        last = cr.fetchone()
+        sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        self.with_context(**{APPLY_CONTEXT_KEY: True}).write(
+            {
+                "chain_sequence": sequence,
+                "chain_previous_hash": previous,
+                "chain_hash": self._fingerprint(previous),
+            }
+        )
+        self.flush_recordset()
+
+    def _fingerprint(self, previous_hash):
+        return amendment_fingerprint(
+            self.name,
+            self.budget_id.id,
+            self.amendment_type,
+            [
+                (line.budget_line_id.id, line.delta_kg, line.before_kg, line.after_kg)
+                for line in self.line_ids
+            ],
+            previous_hash,
+        )
+
+    def _check_chain(self, company=None):
+        """The first applied amendment of the company whose stored content no
+        longer matches its hash (or whose predecessor changed), or an empty
+        recordset when the whole chain holds. Reads the database, not the cache."""
+        company = company or self.env.company
+        self.env.invalidate_all()
+        chained = self.sudo().search(
+            [("company_id", "=", company.id), ("chain_hash", "!=", False)],
+            order="chain_sequence",
+        )
+        previous = GENESIS
+        for amendment in chained:
+            if (
+                amendment.chain_previous_hash != previous
+                or amendment._fingerprint(previous) != amendment.chain_hash
+            ):
+                return self.browse(amendment.id)
+            previous = amendment.chain_hash
+        return self.browse()
+
+    def action_check_chain(self):
+        broken = self._check_chain(self.company_id[:1] or self.env.company)
+        if broken:
+            raise UserError(
+                self.env._(
+                    "The chain of applied carbon amendments is broken at %(name)s: its "
+                    "lines were changed after it was applied (or the amendment before "
+                    "it was). The amendments applied before it are intact.",
+                    name=broken.name,
+                )
+            )
+        count = self.sudo().search_count(
+            [
+                ("company_id", "=", (self.company_id[:1] or self.env.company).id),
+                ("chain_hash", "!=", False),
+            ]
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Chain verified"),
+                "message": self.env._(
+                    "The %(count)s applied carbon amendments are unchanged since they "
+                    "were applied.",
+                    count=count,
+                ),
+                "sticky": False,
+            },
+        }

@@ -1,0 +1,56 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+from .test_amendment import AmendmentFixtures
+
+
+@tagged("post_install", "-at_install")
+class TestAmendmentChain(AmendmentFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fixtures(cls.env)
+        cls._setup_users(cls.env)
+        cls.env.company.carbon_amendment_executive_margin = 0.0
+
+    def _applied(self, amendment_type, deltas):
+        amendment = self._amendment(amendment_type, deltas)
+        amendment.action_submit()
+        self._approve(amendment, self.user_head, self.user_finance, self.user_elected)
+        amendment.action_apply()
+        return amendment
+
+    def test_sql_edit_of_an_applied_dm_is_reported(self):
+        Amendment = self.env["nm.carbon.amendment"]
+        first = self._applied(
+            "transfer", [(self.line_culture_mob, -500), (self.line_property_mob, 500)]
+        )
+        second = self._applied("decrease", [(self.line_culture_ene, -1000)])
+        self.assertEqual(second.chain_previous_hash, first.chain_hash)
+        self.assertEqual(second.chain_sequence, first.chain_sequence + 1)
+        self.assertFalse(Amendment._check_chain(self.env.company))
+        self.assertEqual(first.action_check_chain()["params"]["type"], "success")
+        # someone edits the amount of the first DM directly in the database
+        self.env.cr.execute(
+            "UPDATE nm_carbon_amendment_line SET delta_kg = -400 "
+            "WHERE amendment_id = %s AND delta_kg = -500",
+            [first.id],
+        )
+        self.assertEqual(Amendment._check_chain(self.env.company), first)
+        with self.assertRaisesRegex(UserError, first.name):
+            second.action_check_chain()
+
+    def test_edit_of_the_last_dm_names_it(self):
+        Amendment = self.env["nm.carbon.amendment"]
+        self._applied(
+            "transfer", [(self.line_culture_mob, -200), (self.line_property_mob, 200)]
+        )
+        second = self._applied("decrease", [(self.line_property_ene, -300)])
+        self.env.cr.execute(
+            "UPDATE nm_carbon_amendment_line SET after_kg = after_kg + 1 "
+            "WHERE amendment_id = %s",
+            [second.id],
+        )
+        self.assertEqual(Amendment._check_chain(self.env.company), second)
