@@ -1043,6 +1043,12 @@ def cmd_stop(_args) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def cmd_bench(argv) -> int:
+    import benchmark  # scripts/benchmark.py, next to this file
+
+    return benchmark.main(argv)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="nm", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -1062,6 +1068,10 @@ def main(argv=None) -> int:
     demo.set_defaults(func=cmd_demo)
     stop = sub.add_parser("stop", help="stop the demo server")
     stop.set_defaults(func=cmd_stop)
+    sub.add_parser("bench", help="benchmark at city (S) / metropolis (L) scale")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        return cmd_bench(argv[1:])  # its own options: --scale S|L|both, --rebuild
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -153,12 +153,17 @@ class CrossoveredBudgetLines(models.Model):
             ["account_ids", "carbon_category_ids"]
         )
 
-        by_column = defaultdict(list)
+        # Lines are grouped by plan column and period (a budget usually has one
+        # period): the analytic lines of each group are scanned once and summed by
+        # account, general account and emission item before meeting the budget
+        # lines, instead of once per budget line.
+        groups = defaultdict(list)
         without_account = []
         for line in lines:
             account = line.analytic_account_id
             if account:
-                by_column[account.root_plan_id._column_name()].append(line.id)
+                column = account.root_plan_id._column_name()
+                groups[(column, line.date_from, line.date_to)].append(line)
             else:
                 without_account.append(line.id)
         position_categories = lines.general_budget_id._carbon_category_pairs()
@@ -166,17 +171,26 @@ class CrossoveredBudgetLines(models.Model):
         branches = [
             SQL(
                 """SELECT bl.id AS line_id, bl.general_budget_id AS position_id,
-                          aal.amount, aal.carbon_kg, aal.general_account_id,
-                          aal.carbon_category_id
-                     FROM crossovered_budget_lines bl
-                     JOIN account_analytic_line aal
-                       ON aal.%s = bl.analytic_account_id
-                      AND aal.date BETWEEN bl.date_from AND bl.date_to
+                          agg.amount, agg.carbon_kg, agg.general_account_id,
+                          agg.carbon_category_id
+                     FROM (SELECT aal.%s AS account_id, aal.general_account_id,
+                                  aal.carbon_category_id, SUM(aal.amount) AS amount,
+                                  SUM(aal.carbon_kg) AS carbon_kg
+                             FROM account_analytic_line aal
+                            WHERE aal.%s = ANY(%s)
+                              AND aal.date BETWEEN %s AND %s
+                         GROUP BY 1, 2, 3) agg
+                     JOIN crossovered_budget_lines bl
+                       ON bl.analytic_account_id = agg.account_id
                     WHERE bl.id = ANY(%s)""",
                 SQL.identifier(column),
-                line_ids,
+                SQL.identifier(column),
+                list({line.analytic_account_id.id for line in group}),
+                date_from,
+                date_to,
+                [line.id for line in group],
             )
-            for column, line_ids in by_column.items()
+            for (column, date_from, date_to), group in groups.items()
         ]
         if without_account:
             branches.append(
