@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Benchmark of the budget figures at city (S) and metropolis (L) scale.
 
-Builds a dedicated database ``nmtest_bench_<scale>`` (nm_carbon_budget without demo
-data), fills it with bulk SQL inserts, then measures in one Odoo process:
+Builds a dedicated database ``nmtest_bench_<scale>`` (nm_carbon_budget and nm_mobility
+without demo data), fills it with bulk SQL inserts, then measures in one Odoo process:
 
 1. € and kgCO2e practical amounts of every budget line: our batched, plan-aware
    computation against OCA's line-by-line € computation of the same lines, and a
    single GROUP BY scan of the analytic lines (the floor);
+2. validating submitted travel declarations (one batch);
 3. the XLSX follow-up table of the budget;
 4. the budget line pivot grouped by direction and position;
 6. applying a DM carbone of 200 lines.
 
-Figures 2 (declaration validation) and 5 (portal list) are not measured yet.
+Figure 5 (portal list of an operator's conventions) is not measured yet.
 Usage: ./nm bench [--scale S|L] [--rebuild]
 """
 
@@ -26,10 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nm  # noqa: E402
 
 SCALES = {
-    # directions, positions per direction, analytic lines
-    "S": (30, 10, 200_000),
-    "L": (100, 20, 2_000_000),
+    # directions, positions per direction, analytic lines, declarations to validate
+    "S": (30, 10, 200_000, 2_000),
+    "L": (100, 20, 2_000_000, 10_000),
 }
+ADDONS = ["nm_carbon_budget", "nm_mobility"]
 
 MEASURE = textwrap.dedent(
     """
@@ -41,6 +43,7 @@ MEASURE = textwrap.dedent(
     )
 
     SCALE, DIRECTIONS, POSITIONS, LINES = {scale!r}, {directions}, {positions}, {lines}
+    DECLARATIONS = {declarations}
     cr = env.cr
     Budget = env["crossovered.budget"]
     budget = Budget.search([("name", "=", "Bench")], limit=1)
@@ -155,6 +158,29 @@ MEASURE = textwrap.dedent(
                 dm.with_user(user).validate_tier()
         env.flush_all()
         measure("(6) apply a DM of 200 lines", dm.action_apply)
+    if "nm.travel.declaration" in env:
+        started = time.perf_counter()
+        mode = env["nm.travel.mode"].search([("code", "=", "car_thermal")], limit=1)
+        departments = env["hr.department"].create([
+            {{"name": f"Service {{a.name}}", "analytic_account_id": a.id}} for a in lines.analytic_account_id[:10]
+        ])
+        agents = DECLARATIONS // 12
+        employees = env["hr.employee"].create([
+            {{"name": f"Agent {{i}}", "department_id": departments[i % len(departments)].id}} for i in range(agents)
+        ])
+        declarations = env["nm.travel.declaration"].create([
+            {{"employee_id": e.id, "date": date(2026, month, 1), "line_ids": [
+                Command.create({{"travel_type": "commute", "mode_id": mode.id, "distance_km": 12,
+                                "trip_count": 18, "round_trip": True}})]}}
+            for e in employees for month in range(1, 13)
+        ])
+        declarations.action_submit()
+        env.flush_all()
+        created = time.perf_counter() - started
+        measure(f"(2) validate {{len(declarations)}} declarations", declarations.action_validate)
+        label, seconds, queries = rows[-1]
+        rows[-1] = (f"{{label}} ({{len(declarations) / seconds:.0f}}/s)", seconds, queries)
+        print(f"created and submitted {{len(declarations)}} declarations in {{created:.1f}} s")
     cr.rollback()
     ours_t = next(r[1] for r in rows if r[0].startswith("(1) our"))
     oca_t = next(r[1] for r in rows if r[0].startswith("(1) OCA"))
@@ -167,7 +193,7 @@ MEASURE = textwrap.dedent(
         print(f"{{label:45}} {{seconds:9.3f}} {{queries:8d}}")
     print(f"ratio OCA / ours: {{oca_t / ours_t:.0f}}x; ours / single scan: {{ours_t / scan_t:.1f}}x")
     print(f"€ figures equal to OCA's on {{len(project)}} Project-plan lines: {{'OK' if same else 'DIFF'}}")
-    print("(2) declaration validation, (5) portal list: n/a (not measured yet)")
+    print("(5) portal list of 50 conventions: n/a (not measured yet)")
     """
 )
 
@@ -187,14 +213,18 @@ def main(argv=None) -> int:
         if args.rebuild and nm.database_exists(db):
             nm.drop_database(db)
         if not nm.database_exists(db):
-            nm.step(f"Installing nm_carbon_budget into {db}")
+            nm.step(f"Installing {', '.join(ADDONS)} into {db}")
             log = nm.VAR / "bench" / f"install_{scale}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
-            if nm.odoo_install(odoo, conf, db, ["nm_carbon_budget"], log, demo=False):
+            if nm.odoo_install(odoo, conf, db, ADDONS, log, demo=False):
                 raise nm.Fail(f"install failed, see {log}")
-        directions, positions, lines = SCALES[scale]
+        directions, positions, lines, declarations = SCALES[scale]
         script = MEASURE.format(
-            scale=scale, directions=directions, positions=positions, lines=lines
+            scale=scale,
+            directions=directions,
+            positions=positions,
+            lines=lines,
+            declarations=declarations,
         )
         nm.step(f"Scale {scale}: generating (first run) and measuring")
         log = nm.VAR / "bench" / f"measure_{scale}.log"
