@@ -212,7 +212,8 @@ def main(argv=None) -> int:
         db = f"{nm.TEST_DB_PREFIX}bench_{scale.lower()}"
         if args.rebuild and nm.database_exists(db):
             nm.drop_database(db)
-        if not nm.database_exists(db):
+        fresh = not nm.database_exists(db)
+        if fresh:
             nm.step(f"Installing {', '.join(ADDONS)} into {db}")
             log = nm.VAR / "bench" / f"install_{scale}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +227,8 @@ def main(argv=None) -> int:
             lines=lines,
             declarations=declarations,
         )
-        nm.step(f"Scale {scale}: generating (first run) and measuring")
+        what = "generating and measuring" if fresh else "measuring (data already there)"
+        nm.step(f"Scale {scale}: {what}")
         log = nm.VAR / "bench" / f"measure_{scale}.log"
         rc = nm.odoo_shell(odoo, conf, db, script, log)
         print(log.read_text(encoding="utf-8"))
