@@ -766,6 +766,172 @@ def install_uninstall_check(odoo, conf, db, order, results) -> None:
             show_problems(problems, logfile)
     for name in order:
         results.add(f"install/uninstall {name}", outcome[name])
+    leftovers = uninstall_leftovers(db, order)
+    for text in leftovers:
+        say(f"  left after uninstalling everything: {text}")
+    results.add("uninstall leaves no table, model or xmlid behind", not leftovers)
+    # Reinstalled on the database they were removed from: the same result as a
+    # fresh install (clean log, every addon installed, its data back).
+    logfile = RUN_DIR / "iu_reinstall.log"
+    say("  reinstalling every addon on the database they were uninstalled from")
+    rc = odoo_install(odoo, conf, db, order, logfile, demo=False)
+    problems = log_problems(logfile, our_warnings=True)
+    states = {name: module_state(db, name) for name in order}
+    ok = rc == 0 and not problems and set(states.values()) == {"installed"}
+    if not ok:
+        say(f"  reinstall: exit code {rc}, states {states}, {len(problems)} problem(s)")
+        show_problems(problems, logfile)
+    results.add("reinstall after uninstall", ok)
+
+
+def uninstall_leftovers(db: str, order: list[str]) -> list[str]:
+    """What our uninstalled addons left in the database: it should be nothing."""
+    names = ", ".join(sql_literal(name) for name in order)
+    queries = {
+        "tables": "SELECT string_agg(table_name, ' ') FROM information_schema.tables"
+        " WHERE table_schema = 'public' AND table_name LIKE 'nm\\_%'",
+        "models": "SELECT string_agg(model, ' ') FROM ir_model WHERE model LIKE 'nm.%'",
+        "fields": "SELECT string_agg(model || '.' || name, ' ') FROM ir_model_fields"
+        " WHERE name LIKE 'nm\\_%' OR name LIKE '%carbon%'",
+        "xmlids": "SELECT string_agg(DISTINCT module, ' ') FROM ir_model_data"
+        f" WHERE module IN ({names})",
+    }
+    found = []
+    for what, sql in queries.items():
+        value = psql(sql, dbname=db, check=False).stdout.strip()
+        if value:
+            found.append(f"{what}: {value[:300]}")
+    return found
+
+
+UPGRADE_DIR_NAME = "upgrade"  # under tests/: baseline.json and check.py
+
+
+def upgrade_baseline() -> tuple[dict | None, str]:
+    """The previous versions to upgrade from (tests/upgrade/baseline.json)."""
+    path = tests_dir() / UPGRADE_DIR_NAME / "baseline.json"
+    if not path.is_file():
+        return None, f"no {path.relative_to(ROOT)}"
+    try:
+        baseline = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return None, f"{path} is not JSON: {exc}"
+    return baseline, ""
+
+
+def extract_baseline(commit: str, target: Path) -> str:
+    """The addons of a commit, unpacked into ``target``; '' or why it failed."""
+    if not shutil.which("git"):
+        return "git is not installed"
+    probe = subprocess.run(
+        ["git", "cat-file", "-e", f"{commit}^{{commit}}"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        return f"commit {commit[:12]} is not in this checkout's history"
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "addons"],
+        cwd=ROOT, capture_output=True,
+    )  # fmt: skip
+    if archive.returncode != 0:
+        return archive.stderr.decode(errors="replace").strip()
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    return ""
+
+
+def shell_check(odoo, conf, db, call: str, name: str) -> tuple[int, list[str]]:
+    """Run tests/upgrade/check.py and one of its functions in odoo shell."""
+    script = (tests_dir() / UPGRADE_DIR_NAME / "check.py").read_text(encoding="utf-8")
+    logfile = RUN_DIR / f"upgrade_{name}.log"
+    rc = odoo_shell(odoo, conf, db, f"{script}\n{call}\n", logfile)
+    text = logfile.read_text(encoding="utf-8", errors="replace")
+    lines = [line for line in text.splitlines() if line.startswith("NM_UPGRADE")]
+    if rc != 0 or "Traceback" in text:
+        lines.append(f"NM_UPGRADE_FAIL shell exit code {rc}, see {logfile}")
+        lines += [f"    {line}" for line in text.splitlines()[-15:]]
+    for line in lines:
+        say(f"  {line}")
+    return rc, lines
+
+
+def upgrade_check(odoo, order, results) -> None:
+    """Install the previous versions (tests/upgrade/baseline.json) with demo data,
+    upgrade with the current code, check that every record survived."""
+    step("Upgrade check: previous versions with demo data, upgraded to this code")
+    name = "upgrade from the previous versions, every record kept"
+    baseline, why = upgrade_baseline()
+    base_dir = RUN_DIR / "baseline"
+    if baseline:
+        why = extract_baseline(baseline["commit"], base_dir)
+    if why:
+        say(f"  UPGRADE CHECK COULD NOT RUN: {why}")
+        results.add(name, False)
+        return
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(baseline["versions"].items()))
+    say(f"  from commit {baseline['commit'][:12]}: {versions}")
+    old_paths = [p for p in odoo.addons_paths if p != str(addons_dir())]
+    old_conf = RUN_DIR / "odoo-upgrade-baseline.conf"
+    db_conf = db_settings()
+    old_conf.write_text(
+        "[options]\n"
+        f"addons_path = {','.join([*old_paths, str(base_dir / 'addons')])}\n"
+        f"data_dir = {VAR / 'data'}\n"
+        f"db_host = {db_conf['host']}\ndb_port = {db_conf['port']}\n"
+        f"db_user = {db_conf['user']}\ndb_password = {db_conf['password']}\n"
+        "max_cron_threads = 0\n",
+        encoding="utf-8",
+    )
+    new_conf = write_config(RUN_DIR / "odoo-upgrade.conf", odoo)
+    db = unique_db_name("up")
+    ok = False
+    try:
+        say(f"  installing the previous versions into {db}")
+        old_order = [n for n in order if n in baseline["versions"]]
+        logfile = RUN_DIR / "upgrade_install_old.log"
+        rc = odoo_install(odoo, old_conf, db, old_order, logfile, demo=True)
+        problems = log_problems(logfile, our_warnings=False)
+        if rc != 0 or problems:
+            say(f"  install of the previous versions failed (exit code {rc})")
+            show_problems(problems, logfile)
+            return
+        snapshot = RUN_DIR / "upgrade_snapshot.json"
+        for call, label in (
+            ("prepare()", "prepare"),
+            (f"snapshot({str(snapshot)!r})", "snapshot"),
+        ):
+            rc, lines = shell_check(odoo, old_conf, db, call, label)
+            if rc != 0 or any("NM_UPGRADE_FAIL" in line for line in lines):
+                return
+        say("  upgrading with the current code")
+        logfile = RUN_DIR / "upgrade_update.log"
+        cmd = [
+            *odoo.cmd, "-c", str(new_conf), "-d", db, "-u", ",".join(order),
+            "--stop-after-init", "--no-http", "--log-level=info",
+        ]  # fmt: skip
+        started = time.monotonic()
+        proc = run(cmd, env=odoo.env, logfile=logfile)
+        say(f"  ({time.monotonic() - started:.0f} s, log {logfile.relative_to(ROOT)})")
+        problems = log_problems(logfile, our_warnings=True)
+        if proc.returncode != 0 or problems:
+            say(f"  upgrade failed (exit code {proc.returncode})")
+            show_problems(problems, logfile)
+            return
+        for record in log_records(logfile):
+            if "Running migration" in record["msg"]:
+                say(f"  {record['msg']}")
+        rc, lines = shell_check(
+            odoo, new_conf, db, f"verify({str(snapshot)!r})", "verify"
+        )
+        ok = rc == 0 and any(line.startswith("NM_UPGRADE_OK") for line in lines)
+        ok = ok and not any("NM_UPGRADE_FAIL" in line for line in lines)
+    finally:
+        results.add(name, ok)
+        drop_database(db)
 
 
 def cmd_test(args) -> int:
@@ -834,11 +1000,15 @@ def cmd_test(args) -> int:
 
         full_run = not args.paths and not args.k
         if os.environ.get("NM_SKIP_IU") == "1" or not full_run:
-            say("\n(install/uninstall check skipped: NM_SKIP_IU=1, -k or paths given)")
+            say(
+                "\n(install/uninstall and upgrade checks skipped: NM_SKIP_IU=1, -k or "
+                "paths given)"
+            )
         else:
             db2 = unique_db_name("iu")
             created.append(db2)
             install_uninstall_check(odoo, conf, db2, order, results)
+            upgrade_check(odoo, order, results)
     except Fail as exc:
         say(f"\nERROR: {exc}")
         results.add("tooling", False)

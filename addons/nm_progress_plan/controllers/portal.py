@@ -12,7 +12,7 @@ from odoo.tools.misc import formatLang
 from odoo.addons.portal.controllers import portal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..tools.progress import MAX_EVIDENCE_BYTES, parse_decimal
+from ..tools.progress import MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES, parse_decimal
 
 VISIBLE_STATES = ("negotiation", "signed", "assessment", "closed")
 
@@ -231,6 +231,7 @@ class ConventionPortal(portal.CustomerPortal):
                 "error": error,
                 "posted": posted or {},
                 "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
+                "max_files": MAX_EVIDENCE_FILES,
             },
             "my_reviews_history",
             False,
@@ -281,8 +282,12 @@ class ConventionPortal(portal.CustomerPortal):
         )
         for clause in clauses:
             raw = (post.get(f"value_{clause.id}") or "").strip()
-            upload = files.get(f"evidence_{clause.id}")
-            has_file = bool(upload and upload.filename)
+            uploads = [
+                upload
+                for upload in files.getlist(f"evidence_{clause.id}")
+                if upload and upload.filename
+            ]
+            has_file = bool(uploads)
             if not raw:
                 if has_file or (post.get(f"comment_{clause.id}") or "").strip():
                     raise UserError(
@@ -306,11 +311,19 @@ class ConventionPortal(portal.CustomerPortal):
                         indicator=clause.indicator_name,
                     )
                 ) from error
-            evidence = None
-            if has_file:
+            if len(uploads) > MAX_EVIDENCE_FILES:
+                raise UserError(
+                    request.env._(
+                        "Send at most %(count)s files for \u00ab %(indicator)s \u00bb.",
+                        count=MAX_EVIDENCE_FILES,
+                        indicator=clause.indicator_name,
+                    )
+                )
+            evidence = []
+            for upload in uploads:
                 content = upload.read(MAX_EVIDENCE_BYTES + 1)
-                evidence = (upload.filename, content)
-                review_sudo._check_evidence(*evidence)
+                review_sudo._check_evidence(upload.filename, content)
+                evidence.append((upload.filename, content))
             lines.append(
                 {
                     "clause": clause,

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-EDITABLE_AFTER_SUBMISSION = {"analytic_line_id", "evidence_attachment_id"}
+EDITABLE_AFTER_SUBMISSION = {"analytic_line_id", "evidence_attachment_ids"}
 
 
 class NmProgressMeasure(models.Model):
@@ -33,11 +33,19 @@ class NmProgressMeasure(models.Model):
     theme = fields.Selection(related="clause_id.theme", store=True)
     value = fields.Float(required=True, aggregator="sum")
     comment = fields.Text()
-    evidence_attachment_id = fields.Many2one(
-        "ir.attachment", string="Evidence", copy=False
+    # Several files may support one measure (a survey and its raw data, the
+    # invoices behind an energy figure...). Until 19.0.1.1.0 this was a single
+    # Many2one; the migration moves the existing files into this relation.
+    evidence_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "nm_progress_measure_evidence_rel",
+        "measure_id",
+        "attachment_id",
+        string="Evidence",
+        copy=False,
     )
-    evidence_name = fields.Char(
-        related="evidence_attachment_id.name", string="Evidence file"
+    evidence_count = fields.Integer(
+        compute="_compute_evidence_count", string="Evidence files"
     )
     submitted_by_id = fields.Many2one(
         "res.users",
@@ -48,6 +56,11 @@ class NmProgressMeasure(models.Model):
     analytic_line_id = fields.Many2one(
         "account.analytic.line", string="Booked carbon line", readonly=True, copy=False
     )
+
+    @api.depends("evidence_attachment_ids")
+    def _compute_evidence_count(self):
+        for measure in self:
+            measure.evidence_count = len(measure.evidence_attachment_ids)
 
     @api.constrains("clause_id", "review_id")
     def _check_same_convention(self):
@@ -68,11 +81,20 @@ class NmProgressMeasure(models.Model):
                     "correct it."
                 )
             )
-        if "evidence_attachment_id" in vals and self.filtered("evidence_attachment_id"):
-            raise UserError(
-                self.env._("The evidence of a submitted measure cannot be replaced.")
-            )
-        return super().write(vals)
+        if "evidence_attachment_ids" not in vals:
+            return super().write(vals)
+        # evidence may be added to a submitted measure, never taken away
+        before = {measure: measure.evidence_attachment_ids for measure in self}
+        result = super().write(vals)
+        for measure, attachments in before.items():
+            if attachments - measure.evidence_attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "The evidence of a submitted measure cannot be removed or "
+                        "replaced: add a new file instead."
+                    )
+                )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

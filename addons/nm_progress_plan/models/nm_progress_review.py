@@ -137,7 +137,7 @@ class NmProgressReview(models.Model):
         """Record the operator's submission in one go.
 
         :param measures: list of dicts {clause (record), value (float),
-            comment (str), evidence: (filename, bytes) or None}
+            comment (str), evidence: list of (filename, bytes)}
         Nothing is written unless every line is valid.
         """
         self.ensure_one()
@@ -149,8 +149,7 @@ class NmProgressReview(models.Model):
                 raise UserError(
                     self.env._("This indicator is not part of the convention.")
                 )
-            evidence = line.get("evidence")
-            if evidence:
+            for evidence in line.get("evidence") or ():
                 self._check_evidence(*evidence)
         if not measures:
             raise UserError(self.env._("Enter at least one value before submitting."))
@@ -167,20 +166,22 @@ class NmProgressReview(models.Model):
                 }
             )
             if line.get("evidence"):
-                filename, content = line["evidence"]
-                attachment = (
+                attachments = (
                     self.env["ir.attachment"]
                     .sudo()
                     .create(
-                        {
-                            "name": filename,
-                            "datas": base64.b64encode(content),
-                            "res_model": "nm.progress.measure",
-                            "res_id": measure.id,
-                        }
+                        [
+                            {
+                                "name": filename,
+                                "datas": base64.b64encode(content),
+                                "res_model": "nm.progress.measure",
+                                "res_id": measure.id,
+                            }
+                            for filename, content in line["evidence"]
+                        ]
                     )
                 )
-                measure.evidence_attachment_id = attachment
+                measure.evidence_attachment_ids = attachments
             created |= measure
         self.sudo().write(
             {

@@ -65,12 +65,12 @@ def setup_progress_fixtures(cls):
                 "clause": clause_b,
                 "value": 12.0,
                 "comment": "B's secret figure",
-                "evidence": ("b_evidence.pdf", b"%PDF-1.4 B data"),
+                "evidence": [("b_evidence.pdf", b"%PDF-1.4 B data")],
             }
         ],
         user=cls.portal_b,
     )
-    cls.attachment_b = cls.measure_b.evidence_attachment_id
+    cls.attachment_b = cls.measure_b.evidence_attachment_ids
     cls.doc_b = env["ir.attachment"].create(
         {
             "name": "b_convention_signed.pdf",

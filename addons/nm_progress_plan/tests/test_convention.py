@@ -1,5 +1,6 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 from datetime import date
 from unittest.mock import patch
 
@@ -115,13 +116,49 @@ class TestConvention(TransactionCase):
                         {
                             "clause": self._clause(self.convention_a, "kgCO2e"),
                             "value": 2.0,
-                            "evidence": (name, content),
+                            # a good file does not save a bad one
+                            "evidence": [
+                                ("ok.pdf", b"%PDF-1.4 fine"),
+                                (name, content),
+                            ],
                         },
                     ],
                     user=self.portal_a,
                 )
         self.assertFalse(self.review_a.measure_ids)
         self.assertEqual(self.review_a.state, "open")
+
+    def test_evidence_added_never_removed(self):
+        """Several files support one measure; a submitted measure may receive
+        more evidence, never lose or swap any."""
+        measure = self.measure_b
+        self.assertEqual(
+            measure.evidence_attachment_ids.mapped("name"), ["b_evidence.pdf"]
+        )
+        Attachment = self.env["ir.attachment"]
+        extra = Attachment.create(
+            {
+                "name": "b_factures.pdf",
+                "datas": base64.b64encode(b"%PDF-1.4 invoices"),
+                "res_model": "nm.progress.measure",
+                "res_id": measure.id,
+            }
+        )
+        measure.with_user(self.manager).write(
+            {"evidence_attachment_ids": [Command.link(extra.id)]}
+        )
+        self.assertEqual(measure.evidence_count, 2)
+        for command in (
+            [Command.unlink(self.attachment_b.id)],
+            [Command.set([extra.id])],
+            [Command.clear()],
+        ):
+            with self.assertRaises(UserError) as caught:
+                measure.with_user(self.manager).write(
+                    {"evidence_attachment_ids": command}
+                )
+            self.assertIn("cannot be removed or replaced", str(caught.exception))
+            self.assertEqual(measure.evidence_attachment_ids, self.attachment_b | extra)
 
     def test_measures_locked(self):
         measure = self.measure_b

@@ -119,7 +119,10 @@ class TestPortal(HttpCase):
                 f"value_{self.clause_carbon.id}": "950",
                 "comment": "Premier trimestre",
             },
-            files={f"evidence_{self.clause_bike.id}": ("enquete.pdf", b"%PDF-1.4 A")},
+            files=[
+                (f"evidence_{self.clause_bike.id}", ("enquete.pdf", b"%PDF-1.4 A")),
+                (f"evidence_{self.clause_bike.id}", ("releve.csv", b"jour;velos\n")),
+            ],
         )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(
@@ -136,7 +139,13 @@ class TestPortal(HttpCase):
         )
         bike = measures.filtered(lambda m: m.clause_id == self.clause_bike)
         self.assertEqual(bike.submitted_by_id, self.portal_a)
-        attachment = bike.evidence_attachment_id
+        self.assertEqual(
+            sorted(bike.evidence_attachment_ids.mapped("name")),
+            ["enquete.pdf", "releve.csv"],
+        )
+        attachment = bike.evidence_attachment_ids.filtered(
+            lambda a: a.name == "enquete.pdf"
+        )
         self.assertEqual(attachment.name, "enquete.pdf")
         self.assertEqual(attachment.res_model, "nm.progress.measure")
         self.assertEqual(attachment.res_id, bike.id)
@@ -154,6 +163,7 @@ class TestPortal(HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"%PDF-1.4 A")
         response = self.url_open(self.review_url)
+        self.assertIn("releve.csv", response.text)
         self.assertNotIn("<script>alert(1)</script>", response.text)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", response.text)
 
@@ -185,6 +195,21 @@ class TestPortal(HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("macro.exe", response.text)
+        self.assertFalse(self.review_a.measure_ids)
+        self.assertEqual(
+            Attachment.search_count([("res_model", "=", "nm.progress.measure")]),
+            attachments_before,
+        )
+        # too many files for one indicator
+        response = self._submit(
+            {f"value_{self.clause_bike.id}": "30"},
+            files=[
+                (f"evidence_{self.clause_bike.id}", (f"piece{i}.pdf", b"%PDF-1.4"))
+                for i in range(6)
+            ],
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Send at most 5 files", response.text)
         self.assertFalse(self.review_a.measure_ids)
         self.assertEqual(
             Attachment.search_count([("res_model", "=", "nm.progress.measure")]),

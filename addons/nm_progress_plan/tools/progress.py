@@ -25,6 +25,8 @@ ALLOWED_EVIDENCE_EXTENSIONS = (
     ".txt",
 )
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# files one indicator's measure may carry from one portal submission
+MAX_EVIDENCE_FILES = 5
 
 
 def progress_ratio(baseline, target, value):

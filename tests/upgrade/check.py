@@ -1,0 +1,200 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Upgrade check, run by ``./nm test`` through ``odoo shell`` (``env`` is given).
+
+Three steps, each a call appended to this file by scripts/nm.py:
+
+* ``prepare()`` on the database built with the previous versions' code: adds the
+  data the migrations must carry that the demo does not have;
+* ``snapshot(path)`` before the upgrade: every row of our tables, and of the core
+  tables we add columns to, written to a JSON file (plain SQL: it runs with the
+  old and the new code alike);
+* ``verify(path)`` after the upgrade: every record is still there with the same
+  values, and each migration did what it says. Prints ``NM_UPGRADE_OK`` or
+  ``NM_UPGRADE_FAIL`` lines.
+"""
+
+import base64
+import json
+
+# core tables holding our columns, compared too
+CORE_TABLES = [
+    "account_analytic_account",
+    "account_analytic_line",
+    "crossovered_budget",
+    "crossovered_budget_lines",
+    "account_budget_post",
+    "hr_department",
+]
+# rewritten by any write, not data
+IGNORED_COLUMNS = {"write_date", "write_uid"}
+# nm_progress_plan 19.0.1.1.0: one evidence file became several
+MEASURE_TABLE = "nm_progress_measure"
+OLD_EVIDENCE = "evidence_attachment_id"
+LEGACY_EVIDENCE = "openupgrade_legacy_19_0_evidence_attachment_id"
+EVIDENCE_REL = "nm_progress_measure_evidence_rel"
+
+
+def _tables(cr):
+    cr.execute(
+        """
+        SELECT table_name FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+           AND (table_name LIKE 'nm\\_%%' OR table_name = ANY(%s))
+         ORDER BY table_name
+        """,
+        [CORE_TABLES],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def _columns(cr, table):
+    cr.execute(
+        """
+        SELECT column_name FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = %s
+         ORDER BY column_name
+        """,
+        [table],
+    )
+    return [row[0] for row in cr.fetchall() if row[0] not in IGNORED_COLUMNS]
+
+
+def _rows(cr, table, columns):
+    """Rows by key: the id, or the whole row for relation tables."""
+    cr.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (catalog names)
+    names = [d[0] for d in cr.description]
+    rows = {}
+    for values in cr.fetchall():
+        row = {
+            name: value
+            for name, value in zip(names, values, strict=True)
+            if name in columns
+        }
+        key = row["id"] if "id" in row else json.dumps(row, sort_keys=True, default=str)
+        rows[str(key)] = row
+    return rows
+
+
+def _versions(cr):
+    cr.execute(
+        "SELECT name, latest_version FROM ir_module_module WHERE name LIKE %s",
+        ["nm\\_%"],
+    )
+    return dict(cr.fetchall())
+
+
+def _data_records(cr):
+    """(table, id) of records owned by an updatable xmlid: an upgrade rewrites
+    them from the data files by design, so only their survival is checked."""
+    cr.execute(
+        """
+        SELECT model, res_id FROM ir_model_data
+         WHERE noupdate IS NOT TRUE AND res_id IS NOT NULL
+        """
+    )
+    return {(model.replace(".", "_"), str(res_id)) for model, res_id in cr.fetchall()}
+
+
+def prepare():
+    """Evidence files on some submitted measures (the demo has none)."""
+    measures = env["nm.progress.measure"].search([], order="id", limit=3)  # noqa: F821
+    assert measures, "the demo data have no measure: nothing to migrate"
+    for measure in measures:
+        attachment = env["ir.attachment"].create(  # noqa: F821
+            {
+                "name": f"preuve_{measure.id}.pdf",
+                "datas": base64.b64encode(b"%PDF-1.4 upgrade check"),
+                "res_model": "nm.progress.measure",
+                "res_id": measure.id,
+            }
+        )
+        measure.write({OLD_EVIDENCE: attachment.id})
+    env.cr.commit()  # noqa: F821
+    print(f"NM_UPGRADE_PREPARED {len(measures)} measure(s) with evidence")
+
+
+def snapshot(path):
+    cr = env.cr  # noqa: F821
+    data = {}
+    for table in _tables(cr):
+        columns = _columns(cr, table)
+        data[table] = {"columns": columns, "rows": _rows(cr, table, columns)}
+    data["__versions__"] = _versions(cr)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, default=str, sort_keys=True)
+    total = sum(len(t["rows"]) for k, t in data.items() if k != "__versions__")
+    print(f"NM_UPGRADE_SNAPSHOT {len(data) - 1} tables, {total} rows")
+
+
+def verify(path):
+    cr = env.cr  # noqa: F821
+    with open(path, encoding="utf-8") as handle:
+        before = json.load(handle)
+    after_tables = set(_tables(cr))
+    data_records = _data_records(cr)
+    failures = []
+    compared = 0
+    for table, old in sorted(before.items()):
+        if table == "__versions__":
+            continue
+        if table not in after_tables:
+            failures.append(f"table {table} is gone ({len(old['rows'])} rows)")
+            continue
+        columns = [c for c in _columns(cr, table) if c in old["columns"]]
+        new_rows = _rows(cr, table, set(columns))
+        lost = sorted(set(old["rows"]) - set(new_rows), key=str)
+        if lost:
+            failures.append(f"{table}: {len(lost)} row(s) lost, e.g. {lost[:5]}")
+        for key, old_row in old["rows"].items():
+            if key not in new_rows or (table, key) in data_records:
+                continue
+            compared += 1
+            new_row = json.loads(json.dumps(new_rows[key], default=str))
+            changed = [c for c in columns if old_row.get(c) != new_row.get(c)]
+            if changed:
+                details = ", ".join(
+                    f"{c} {old_row.get(c)!r} -> {new_row.get(c)!r}" for c in changed[:5]
+                )
+                failures.append(f"{table} id {key}: changed {details}")
+    failures += _verify_evidence(cr, before)
+    versions = _versions(cr)
+    for name, version in sorted(before["__versions__"].items()):
+        print(f"NM_UPGRADE_VERSION {name} {version} -> {versions.get(name)}")
+    if versions.get("nm_progress_plan") != "19.0.1.1.0":
+        failures.append(f"nm_progress_plan is at {versions.get('nm_progress_plan')}")
+    for failure in failures[:40]:
+        print(f"NM_UPGRADE_FAIL {failure}")
+    if not failures:
+        rows = sum(len(t["rows"]) for k, t in before.items() if k != "__versions__")
+        print(f"NM_UPGRADE_OK {rows} rows survived, {compared} compared value by value")
+
+
+def _verify_evidence(cr, before):
+    """nm_progress_plan 19.0.1.1.0: each measure's file is in the relation, the
+    legacy column keeps it, the ORM sees it."""
+    failures = []
+    old_rows = before[MEASURE_TABLE]["rows"]
+    expected = {
+        (int(key), row[OLD_EVIDENCE])
+        for key, row in old_rows.items()
+        if row.get(OLD_EVIDENCE)
+    }
+    if not expected:
+        return ["no measure had evidence before the upgrade: nothing was checked"]
+    cr.execute(f'SELECT measure_id, attachment_id FROM "{EVIDENCE_REL}"')  # noqa: S608
+    moved = set(cr.fetchall())
+    if expected - moved:
+        failures.append(f"evidence not moved: {sorted(expected - moved)}")
+    cr.execute(
+        f'SELECT id, "{LEGACY_EVIDENCE}" FROM "{MEASURE_TABLE}"'  # noqa: S608
+        f' WHERE "{LEGACY_EVIDENCE}" IS NOT NULL'
+    )
+    if set(cr.fetchall()) != expected:
+        failures.append("the legacy evidence column does not keep the former files")
+    Measure = env["nm.progress.measure"]  # noqa: F821
+    for measure_id, attachment_id in sorted(expected):
+        if Measure.browse(measure_id).evidence_attachment_ids.ids != [attachment_id]:
+            failures.append(f"measure {measure_id}: the ORM does not see its evidence")
+    print(f"NM_UPGRADE_EVIDENCE {len(expected)} measure(s) checked")
+    return failures
