@@ -28,7 +28,8 @@ class CrossoveredBudget(models.Model):
     )
     def _compute_carbon_totals(self):
         lines = self.crossovered_budget_line_ids
-        lines.mapped("practical_carbon_kg")  # one batched computation for all budgets
+        # one batched computation for all budgets
+        lines._nm_batch_compute("practical_amount", "practical_carbon_kg")
         for budget in self:
             own = budget.crossovered_budget_line_ids
             budget.planned_carbon_kg = sum(own.mapped("planned_carbon_kg"))

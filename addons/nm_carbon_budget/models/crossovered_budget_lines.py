@@ -149,6 +149,12 @@ class CrossoveredBudgetLines(models.Model):
         self.flush_recordset(
             ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
         )
+        # one query per model whatever the number of lines (reading fields line by
+        # line would fetch them by 1,000)
+        lines.fetch(
+            ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
+        )
+        lines.analytic_account_id.fetch(["root_plan_id"])
         self.env["account.budget.post"].flush_model(
             ["account_ids", "carbon_category_ids"]
         )

@@ -75,8 +75,8 @@ class NmCarbonFollowupXlsx(models.AbstractModel):
 
     def _line_values(self, lines):
         """{line id: {column: value}} for all lines, computed in one batch."""
-        lines.mapped("practical_carbon_kg")  # one query for € and kgCO2e
-        lines.mapped("initial_carbon_kg")  # one grouped query for the amendments
+        # one query for € and kgCO2e, one grouped query for the amendments
+        lines._nm_batch_compute("practical_carbon_kg", "initial_carbon_kg")
         return {
             line.id: {
                 "direction": line.analytic_account_id.display_name or "",

@@ -58,7 +58,7 @@ class NmFicheCarbone(models.AbstractModel):
                 ("crossovered_budget_id.state", "!=", "cancel"),
             ]
         )
-        lines.mapped("practical_carbon_kg")
+        lines._nm_batch_compute("practical_carbon_kg")
         envelope = [
             {
                 "position": line.general_budget_id.display_name,

@@ -66,6 +66,35 @@ class TestQueryCount(TransactionCase):
                 for account in cls.accounts
             ]
         )
+        # 2,000 more lines on two other positions of a second budget, to go beyond
+        # the 1,000 records Odoo computes a non-stored field for at a time
+        other_only = env["account.budget.post"].create(
+            {"name": "Autres (QC)", "account_ids": [Command.set(other.ids)]}
+        )
+        both = env["account.budget.post"].create(
+            {"name": "Tout (QC)", "account_ids": [Command.set((expense | other).ids)]}
+        )
+        budget_2 = env["crossovered.budget"].create(
+            {
+                "name": "QC 2",
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+            }
+        )
+        cls.more_lines = env["crossovered.budget.lines"].create(
+            [
+                {
+                    "crossovered_budget_id": budget_2.id,
+                    "analytic_account_id": account.id,
+                    "general_budget_id": position.id,
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 12, 31),
+                    "planned_amount": -1000,
+                }
+                for position in (other_only, both)
+                for account in cls.accounts
+            ]
+        )
         # Per direction, in one INSERT: −10 € and 2 kg on the position's account,
         # −5 € and 1 kg on another account but the position's item, and −7 € and
         # 4 kg out of the period: each line books −10 € and 3 kg.
@@ -130,6 +159,47 @@ class TestQueryCount(TransactionCase):
         self.assertEqual(few, many)
         self.assertEqual(set(few_figures), {(-10.0, 3.0)})
         self.assertEqual(set(many_figures), {(-10.0, 3.0)})
+
+    def test_one_computation_beyond_1000_lines(self):
+        """Odoo computes a non-stored field by 1,000 records at a time: the batch
+        API computes 3,000 lines in as many queries as 10 lines."""
+
+        def batch_count(lines):
+            self.env.invalidate_all()
+            lines = lines.browse(lines.ids)
+            before = self.env.cr.sql_log_count
+            lines._nm_batch_compute("practical_amount", "practical_carbon_kg")
+            queries = self.env.cr.sql_log_count - before
+            figures = list(
+                zip(
+                    lines.mapped("practical_amount"),
+                    lines.mapped("practical_carbon_kg"),
+                    strict=True,
+                )
+            )
+            # everything was in the cache: reading made no query
+            self.assertEqual(self.env.cr.sql_log_count - before, queries)
+            return queries, figures
+
+        all_lines = self.lines | self.more_lines
+        self.assertEqual(len(all_lines), 3000)
+        batch_count(self.lines[:10])  # warm the registry caches
+        few, _figures = batch_count(self.lines[:10])
+        many, figures = batch_count(all_lines)
+        self.assertEqual(few, many)
+        by_position = {}
+        for line, figure in zip(all_lines, figures, strict=True):
+            by_position.setdefault(line.general_budget_id.name, set()).add(figure)
+        # position's account −10 € / 2 kg plus its item −5 € / 1 kg; other account
+        # only −5 € / 1 kg; both accounts −15 € / 3 kg (the 2025 line is out)
+        self.assertEqual(
+            by_position,
+            {
+                "Achats (QC)": {(-10.0, 3.0)},
+                "Autres (QC)": {(-5.0, 1.0)},
+                "Tout (QC)": {(-15.0, 3.0)},
+            },
+        )
 
     def test_euros_equal_oca_for_project_plan_accounts(self):
         project_lines = self.lines.filtered(
