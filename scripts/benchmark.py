@@ -10,9 +10,10 @@ without demo data), fills it with bulk SQL inserts, then measures in one Odoo pr
 2. validating submitted travel declarations (one batch);
 3. the XLSX follow-up table of the budget;
 4. the budget line pivot grouped by direction and position;
+5. the portal list of an operator's 50 conventions (``/my/conventions`` fetched over
+   HTTP from an Odoo server started on the bench database, as the operator);
 6. applying a DM carbone of 200 lines.
 
-Figure 5 (portal list of an operator's conventions) is not measured yet.
 Usage: ./nm bench [--scale S|L] [--rebuild]
 """
 
@@ -31,7 +32,9 @@ SCALES = {
     "S": (30, 10, 200_000, 2_000),
     "L": (100, 20, 2_000_000, 10_000),
 }
-ADDONS = ["nm_carbon_budget", "nm_mobility"]
+ADDONS = ["nm_carbon_budget", "nm_mobility", "nm_progress_plan"]
+PORTAL_LOGIN = "bench_operateur"
+PORTAL_CONVENTIONS = 50
 
 MEASURE = textwrap.dedent(
     """
@@ -113,6 +116,7 @@ MEASURE = textwrap.dedent(
 
     def ours():
         recs = lines.browse(lines.ids)
+        recs._nm_batch_compute("practical_amount", "practical_carbon_kg")
         recs.mapped("practical_amount")
         recs.mapped("practical_carbon_kg")
     measure("warm-up", ours)
@@ -193,9 +197,123 @@ MEASURE = textwrap.dedent(
         print(f"{{label:45}} {{seconds:9.3f}} {{queries:8d}}")
     print(f"ratio OCA / ours: {{oca_t / ours_t:.0f}}x; ours / single scan: {{ours_t / scan_t:.1f}}x")
     print(f"€ figures equal to OCA's on {{len(project)}} Project-plan lines: {{'OK' if same else 'DIFF'}}")
-    print("(5) portal list of 50 conventions: n/a (not measured yet)")
     """
 )
+
+# An operator with 50 signed conventions (two clauses each) and a portal login.
+PORTAL_SETUP = textwrap.dedent(
+    """
+    from datetime import date
+    from odoo import Command
+    login, count = {login!r}, {count}
+    user = env["res.users"].search([("login", "=", login)])
+    if not user:
+        partner = env["res.partner"].create({{"name": "Opérateur culturel (bench)", "is_company": True}})
+        user = env["res.users"].with_context(no_reset_password=True).create({{
+            "name": "Opératrice (bench)", "login": login, "password": login,
+            "parent_id": partner.id, "group_ids": [Command.set([env.ref("base.group_portal").id])],
+        }})
+        user.partner_id.parent_id = partner
+        conventions = env["nm.convention"].create([{{
+            "title": f"Convention bench {{i}}", "partner_id": partner.id,
+            "convention_type": "cpo", "date_start": date(2026, 1, 1), "date_end": date(2026, 12, 31),
+            "subsidy_amount": 10000.0 + i, "operator_maturity": "starting",
+            "clause_ids": [Command.create({{
+                "name": f"Clause {{k}}", "theme": "mobility", "committer": "operator",
+                "indicator_name": f"Indicateur {{k}}", "indicator_unit": "%", "baseline": 20.0,
+                "target": 40.0, "direction": "higher", "frequency": "yearly"}}) for k in (1, 2)],
+        }} for i in range(count)])
+        conventions.action_negotiate()
+        conventions.action_sign()
+        env.cr.commit()
+    print("PORTAL_READY", env["nm.convention"].search_count([("partner_id", "child_of", user.partner_id.commercial_partner_id.id)]))
+    """
+)
+
+
+def measure_portal(odoo, conf, db) -> str:
+    """Figure 5: time of GET /my/conventions for the operator, on a real server
+    (median of 5 after a warm-up), and its SQL query count from Odoo's request log."""
+    import re
+    import statistics
+    import subprocess
+    import time
+    import urllib.parse
+
+    log = nm.VAR / "bench" / "portal_setup.log"
+    script = PORTAL_SETUP.format(login=PORTAL_LOGIN, count=PORTAL_CONVENTIONS)
+    if (
+        nm.odoo_shell(odoo, conf, db, script, log)
+        or "PORTAL_READY" not in log.read_text()
+    ):
+        return f"(5) portal list: setup failed, see {log}"
+    port = nm.free_port()
+    server_log = nm.VAR / "bench" / "portal_server.log"
+    cmd = [
+        *odoo.cmd,
+        "-c",
+        str(conf),
+        "-d",
+        db,
+        f"--http-port={port}",
+        "--workers=0",
+        f"--db-filter=^{db}$",
+        "--log-level=info",
+        f"--logfile={server_log}",
+    ]
+    server = subprocess.Popen(
+        cmd, env=odoo.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            if nm.http_ok(f"{base}/web/login"):
+                break
+            time.sleep(1)
+        else:
+            return f"(5) portal list: the server did not start, see {server_log}"
+        import http.cookiejar
+        import urllib.request
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/web/login").read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {
+                "login": PORTAL_LOGIN,
+                "password": PORTAL_LOGIN,
+                "csrf_token": token,
+                "redirect": "/my",
+            }
+        ).encode()
+        opener.open(f"{base}/web/login", data=data).read()
+        url = f"{base}/my/conventions"
+        body = opener.open(url).read().decode()  # warm-up
+        shown = body.count("Convention bench")
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            opener.open(url).read()
+            times.append(time.perf_counter() - started)
+        time.sleep(0.5)
+        counts = [
+            int(m.group(1))
+            for m in re.finditer(
+                r'"GET /my/conventions HTTP/1.1" 200 - (\d+) ', server_log.read_text()
+            )
+        ]
+        queries = counts[-1] if counts else -1
+        return (
+            f"{'(5) portal list, 50 conventions (page)':45} {statistics.median(times):9.3f} "
+            f"{queries:8d}   ({shown} shown on the first page; median of 5 GETs over HTTP)"
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main(argv=None) -> int:
@@ -213,11 +331,16 @@ def main(argv=None) -> int:
         if args.rebuild and nm.database_exists(db):
             nm.drop_database(db)
         fresh = not nm.database_exists(db)
-        if fresh:
-            nm.step(f"Installing {', '.join(ADDONS)} into {db}")
+        missing = (
+            ADDONS
+            if fresh
+            else [name for name in ADDONS if nm.module_state(db, name) != "installed"]
+        )
+        if missing:
+            nm.step(f"Installing {', '.join(missing)} into {db}")
             log = nm.VAR / "bench" / f"install_{scale}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
-            if nm.odoo_install(odoo, conf, db, ADDONS, log, demo=False):
+            if nm.odoo_install(odoo, conf, db, missing, log, demo=False):
                 raise nm.Fail(f"install failed, see {log}")
         directions, positions, lines, declarations = SCALES[scale]
         script = MEASURE.format(
@@ -234,6 +357,7 @@ def main(argv=None) -> int:
         print(log.read_text(encoding="utf-8"))
         if rc:
             return rc
+        print(measure_portal(odoo, conf, db))
     return 0
 
 
