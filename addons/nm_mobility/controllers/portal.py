@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The agent's page /my/travel: a plain HTML form that works without JavaScript."""
 
+import math
 from datetime import timedelta
 
 from odoo import fields
@@ -18,9 +19,24 @@ MAX_ROWS = 30
 
 
 def _to_float(text):
-    """A number typed by a French user: "4,5" is 4.5; empty is 0."""
-    text = (text or "").strip().replace("\u202f", "").replace(" ", "")
-    return float(text.replace(",", ".")) if text else 0.0
+    """A number typed by a French user: "4,5" is 4.5; empty is 0. Raises
+    ValueError for text, and for "nan", "inf" or "1e999" that Python would
+    otherwise accept."""
+    text = (text or "").strip().replace("\u202f", "").replace("\xa0", "")
+    text = text.replace(" ", "")
+    value = float(text.replace(",", ".")) if text else 0.0
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _to_count(text):
+    """A whole number typed by a person ("18", "18,0"); "2,5" trips is refused
+    rather than silently cut to 2."""
+    value = _to_float(text)
+    if value != int(value):
+        raise ValueError(text)
+    return int(value)
 
 
 class TravelPortal(CustomerPortal):
@@ -131,7 +147,8 @@ class TravelPortal(CustomerPortal):
         if rows is None:
             error = request.env._(
                 "A distance, a number of trips or of occupants is not a number: "
-                "write numbers only, e.g. 12 or 4,5."
+                "write numbers only, e.g. 12 or 4,5 for a distance, whole numbers "
+                "for trips and occupants."
             )
         else:
             try:
@@ -169,7 +186,7 @@ class TravelPortal(CustomerPortal):
                 continue
             mode_text = post.get(prefix + "mode_id") or ""
             distance = _to_float(post.get(prefix + "distance_km"))
-            trips = _to_float(post.get(prefix + "trip_count"))
+            trips = _to_count(post.get(prefix + "trip_count"))
             if not mode_text and not distance and not trips:
                 continue  # an empty row
             mode_id = int(mode_text) if mode_text.isdigit() else 0
@@ -179,9 +196,9 @@ class TravelPortal(CustomerPortal):
                     "travel_type": travel_type if travel_type in types else "commute",
                     "mode_id": mode_id if mode_id in modes else False,
                     "distance_km": distance,
-                    "trip_count": int(trips),
+                    "trip_count": trips,
                     "round_trip": bool(post.get(prefix + "round_trip")),
-                    "occupants": int(_to_float(post.get(prefix + "occupants")) or 1),
+                    "occupants": _to_count(post.get(prefix + "occupants")) or 1,
                 }
             )
         return rows

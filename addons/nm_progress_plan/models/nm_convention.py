@@ -361,6 +361,11 @@ class NmConvention(models.Model):
         action["context"] = {"default_convention_id": self.id}
         return action
 
+    @api.constrains("date_start", "date_end")
+    def _check_reviews_within_period(self):
+        """New dates must not leave planned reviews outside the convention."""
+        self.review_ids._check_within_convention()
+
     @api.constrains("previous_convention_id", "partner_id")
     def _check_previous_same_operator(self):
         for convention in self:

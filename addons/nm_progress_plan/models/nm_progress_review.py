@@ -4,7 +4,8 @@ import base64
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools.progress import MAX_EVIDENCE_BYTES, evidence_allowed
 
@@ -56,6 +57,34 @@ class NmProgressReview(models.Model):
     feedback = fields.Text(string="Authority's feedback", tracking=True)
     feedback_date = fields.Date(readonly=True)
     reminder_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.constrains("date_planned", "date_due", "convention_id", "state")
+    def _check_within_convention(self):
+        for review in self:
+            convention = review.convention_id
+            if review.state == "cancelled" or not convention.date_start:
+                continue
+            if not convention.date_start <= review.date_planned <= convention.date_end:
+                raise ValidationError(
+                    self.env._(
+                        "The review of %(date)s is outside the convention %(name)s "
+                        "(%(start)s – %(end)s): plan it within the convention's "
+                        "period.",
+                        date=format_date(self.env, review.date_planned),
+                        name=convention.display_name,
+                        start=format_date(self.env, convention.date_start),
+                        end=format_date(self.env, convention.date_end),
+                    )
+                )
+            if review.date_due < review.date_planned:
+                raise ValidationError(
+                    self.env._(
+                        "The due date (%(due)s) of a review cannot be before its "
+                        "review date (%(date)s).",
+                        due=format_date(self.env, review.date_due),
+                        date=format_date(self.env, review.date_planned),
+                    )
+                )
 
     @api.depends("convention_id.name", "review_type", "date_planned")
     def _compute_name(self):
