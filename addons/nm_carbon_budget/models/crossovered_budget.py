@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import carbon
+
 
 class CrossoveredBudget(models.Model):
     _inherit = "crossovered.budget"
@@ -36,8 +38,11 @@ class CrossoveredBudget(models.Model):
             budget.practical_carbon_kg = sum(own.mapped("practical_carbon_kg"))
             budget.planned_amount = sum(own.mapped("planned_amount"))
             budget.practical_amount = sum(own.mapped("practical_amount"))
-            budget.carbon_percentage = (
-                budget.practical_carbon_kg / budget.planned_carbon_kg * 100
-                if budget.planned_carbon_kg
-                else 0.0
+            budget.carbon_percentage = carbon.share_used(
+                budget.practical_carbon_kg, budget.planned_carbon_kg
             )
+
+    @api.constrains("date_from", "date_to")
+    def _check_lines_within_period(self):
+        """Moving a budget's dates must not leave lines outside its period."""
+        self.crossovered_budget_line_ids._check_within_budget_period()

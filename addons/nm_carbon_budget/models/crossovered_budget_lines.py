@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools import carbon
 
@@ -101,8 +102,8 @@ class CrossoveredBudgetLines(models.Model):
     def _compute_carbon_percentage(self):
         for line in self:
             planned = line.planned_carbon_kg
-            line.carbon_percentage = (
-                line.practical_carbon_kg / planned * 100 if planned else 0.0
+            line.carbon_percentage = carbon.share_used(
+                line.practical_carbon_kg, planned
             )
             line.remaining_carbon_kg = planned - line.practical_carbon_kg
 
@@ -111,6 +112,41 @@ class CrossoveredBudgetLines(models.Model):
         for line in self:
             line.planned_carbon_t = line.planned_carbon_kg / 1000.0
             line.practical_carbon_t = line.practical_carbon_kg / 1000.0
+
+    @api.constrains("date_from", "date_to", "crossovered_budget_id")
+    def _check_within_budget_period(self):
+        for line in self:
+            budget = line.crossovered_budget_id
+            if line.date_from and line.date_to and line.date_from > line.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "The budget line “%(position)s” ends (%(end)s) before it "
+                        "starts (%(start)s).",
+                        position=line.general_budget_id.display_name,
+                        start=format_date(self.env, line.date_from),
+                        end=format_date(self.env, line.date_to),
+                    )
+                )
+            if (
+                budget.date_from
+                and budget.date_to
+                and line.date_from
+                and line.date_to
+                and (line.date_from < budget.date_from or line.date_to > budget.date_to)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The budget line “%(position)s” (%(start)s – %(end)s) goes "
+                        "beyond its budget “%(budget)s” (%(budget_start)s – "
+                        "%(budget_end)s): give it dates within the budget's period.",
+                        position=line.general_budget_id.display_name,
+                        start=format_date(self.env, line.date_from),
+                        end=format_date(self.env, line.date_to),
+                        budget=budget.display_name,
+                        budget_start=format_date(self.env, budget.date_from),
+                        budget_end=format_date(self.env, budget.date_to),
+                    )
+                )
 
     @api.constrains("planned_carbon_kg", "analytic_account_id")
     def _check_carbon_needs_analytic_account(self):
@@ -127,8 +163,10 @@ class CrossoveredBudgetLines(models.Model):
     def _practical_figures(self):
         """{line id: (€ booked, kgCO2e booked)} for all lines in one SQL query.
 
-        A line counts the analytic lines whose column for the plan of the line's
-        analytic account holds that account, dated within the line's dates; the €
+        A line counts the analytic lines of its budget's company whose column for
+        the plan of the line's analytic account holds that account (an account
+        shared by several companies never mixes their figures), dated within the
+        line's dates; the €
         those whose general account is one of the position's accounts (OCA's rule),
         the kgCO2e also those whose emission item, or an item above it, is one of the
         position's emission items. Lines without analytic account keep OCA's rule
@@ -140,14 +178,27 @@ class CrossoveredBudgetLines(models.Model):
         if not lines:
             return {}
         self.env["account.analytic.line"].flush_model(
-            ["amount", "carbon_kg", "carbon_category_id", "general_account_id", "date"]
+            [
+                "amount",
+                "carbon_kg",
+                "carbon_category_id",
+                "general_account_id",
+                "date",
+                "company_id",
+            ]
             + self.env["account.analytic.line"]._get_plan_fnames()
         )
         self.env["account.move.line"].flush_model(
-            ["balance", "date", "account_id", "parent_state"]
+            ["balance", "date", "account_id", "parent_state", "company_id"]
         )
         self.flush_recordset(
-            ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
+            [
+                "analytic_account_id",
+                "general_budget_id",
+                "date_from",
+                "date_to",
+                "company_id",
+            ]
         )
         # one query per model whatever the number of lines (reading fields line by
         # line would fetch them by 1,000)
@@ -180,14 +231,16 @@ class CrossoveredBudgetLines(models.Model):
                           agg.amount, agg.carbon_kg, agg.general_account_id,
                           agg.carbon_category_id
                      FROM (SELECT aal.%s AS account_id, aal.general_account_id,
-                                  aal.carbon_category_id, SUM(aal.amount) AS amount,
+                                  aal.carbon_category_id, aal.company_id,
+                                  SUM(aal.amount) AS amount,
                                   SUM(aal.carbon_kg) AS carbon_kg
                              FROM account_analytic_line aal
                             WHERE aal.%s = ANY(%s)
                               AND aal.date BETWEEN %s AND %s
-                         GROUP BY 1, 2, 3) agg
+                         GROUP BY 1, 2, 3, 4) agg
                      JOIN crossovered_budget_lines bl
                        ON bl.analytic_account_id = agg.account_id
+                      AND bl.company_id = agg.company_id
                     WHERE bl.id = ANY(%s)""",
                 SQL.identifier(column),
                 SQL.identifier(column),
@@ -208,6 +261,7 @@ class CrossoveredBudgetLines(models.Model):
                            ON rel.budget_id = bl.general_budget_id
                          JOIN account_move_line aml
                            ON aml.account_id = rel.account_id
+                          AND aml.company_id = bl.company_id
                           AND aml.parent_state = 'posted'
                           AND aml.date BETWEEN bl.date_from AND bl.date_to
                         WHERE bl.id = ANY(%s)""",

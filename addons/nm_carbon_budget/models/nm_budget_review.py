@@ -5,6 +5,8 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import carbon
+
 QUARTERS = [("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 
 
@@ -131,10 +133,8 @@ class NmBudgetReview(models.Model):
             review.practical_amount = sum(lines.mapped("practical_amount"))
             review.planned_carbon_kg = sum(lines.mapped("planned_carbon_kg"))
             review.practical_carbon_kg = sum(lines.mapped("practical_carbon_kg"))
-            review.carbon_percentage = (
-                review.practical_carbon_kg / review.planned_carbon_kg * 100
-                if review.planned_carbon_kg
-                else 0.0
+            review.carbon_percentage = carbon.share_used(
+                review.practical_carbon_kg, review.planned_carbon_kg
             )
 
     @api.model_create_multi
@@ -287,13 +287,9 @@ class NmBudgetReviewLine(models.Model):
     )
     def _compute_percentages(self):
         for line in self:
-            line.amount_percentage = (
-                line.practical_amount / line.planned_amount * 100
-                if line.planned_amount
-                else 0.0
+            line.amount_percentage = carbon.share_used(
+                line.practical_amount, line.planned_amount
             )
-            line.carbon_percentage = (
-                line.practical_carbon_kg / line.planned_carbon_kg * 100
-                if line.planned_carbon_kg
-                else 0.0
+            line.carbon_percentage = carbon.share_used(
+                line.practical_carbon_kg, line.planned_carbon_kg
             )

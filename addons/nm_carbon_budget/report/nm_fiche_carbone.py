@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import carbon
+
 
 class NmFicheCarbone(models.AbstractModel):
     """Fiche carbone of a direction for a year: last year's footprint by emission
@@ -40,6 +42,7 @@ class NmFicheCarbone(models.AbstractModel):
             for category, kg in self.env["account.analytic.line"]._read_group(
                 [
                     (column, "=", direction.id),
+                    ("company_id", "=", company.id),
                     ("date", ">=", f"{year - 1}-01-01"),
                     ("date", "<=", f"{year - 1}-12-31"),
                     ("carbon_kg", "!=", 0),
@@ -53,6 +56,7 @@ class NmFicheCarbone(models.AbstractModel):
         lines = self.env["crossovered.budget.lines"].search(
             [
                 ("analytic_account_id", "=", direction.id),
+                ("company_id", "=", company.id),
                 ("date_from", "<=", f"{year}-12-31"),
                 ("date_to", ">=", f"{year}-01-01"),
                 ("crossovered_budget_id.state", "!=", "cancel"),
@@ -80,7 +84,7 @@ class NmFicheCarbone(models.AbstractModel):
             "envelope": envelope,
             "planned_kg": planned,
             "booked_kg": booked,
-            "percentage": booked / planned * 100 if planned else 0.0,
+            "percentage": carbon.share_used(booked, planned),
             "trajectory": trajectory,
             "target_kg": trajectory.target_kg(year) if trajectory else 0.0,
             "last_target_kg": trajectory.target_kg(year - 1) if trajectory else 0.0,

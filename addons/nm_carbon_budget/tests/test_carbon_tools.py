@@ -44,3 +44,11 @@ class TestCarbonTools(BaseCase):
         parts = carbon.split_by_weights(1001, [1, 1, 1])
         self.assertEqual(sum(parts), 1001)
         self.assertEqual(carbon.split_by_weights(100, [3, 1]), [75, 25])
+
+    def test_share_used(self):
+        # 400 of 1,000 kg booked is 40 %; overrun beyond 100 %; nothing planned is 0
+        self.assertEqual(carbon.share_used(400.0, 1000.0), 40.0)
+        self.assertEqual(carbon.share_used(1250.0, 1000.0), 125.0)
+        self.assertEqual(carbon.share_used(-30.0, 600.0), -5.0)
+        self.assertEqual(carbon.share_used(250.0, 0.0), 0.0)
+        self.assertEqual(carbon.share_used(0.0, 0.0), 0.0)

@@ -59,6 +59,12 @@ def remaining_share(reduction_rate, years):
     return (1 - reduction_rate) ** years
 
 
+def share_used(booked, planned):
+    """Share of an envelope used, in percent: booked / planned × 100; 0 when
+    nothing is planned (a line without envelope is not "infinitely" used)."""
+    return booked / planned * 100 if planned else 0.0
+
+
 def prorata(planned, date_from, date_to, today=None):
     """Share of ``planned`` expected by ``today`` on the period, linear in time
     (the rule OCA uses for the theoretical amount)."""

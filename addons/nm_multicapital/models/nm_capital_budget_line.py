@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.nm_carbon_budget.tools import carbon
+
 from ..tools import multicapital
 
 THRESHOLD_STATUSES = [
@@ -105,7 +107,7 @@ class NmCapitalBudgetLine(models.Model):
             planned = line.planned_qty
             line.booked_qty = quantity
             line.remaining_qty = planned - quantity
-            line.percentage = quantity / planned * 100 if planned else 0.0
+            line.percentage = carbon.share_used(quantity, planned)
             line.threshold_status = multicapital.threshold_status(
                 line.capital_id.threshold_type, planned, quantity
             )
@@ -124,7 +126,8 @@ class NmCapitalBudgetLine(models.Model):
 
         Capitals kept in entries sum the entries of the capital on the line's
         analytic account within its dates; the climate capital sums carbon_kg of the
-        analytic lines whose column for the account's plan holds the account.
+        analytic lines whose column for the account's plan holds the account. Only
+        the line's company counts, even on an account shared between companies.
         """
         lines = self.browse(
             {line._origin.id for line in self if isinstance(line._origin.id, int)}
@@ -132,13 +135,18 @@ class NmCapitalBudgetLine(models.Model):
         if not lines:
             return {}
         self.env["nm.capital.entry"].flush_model(
-            ["capital_id", "analytic_account_id", "date", "quantity"]
+            ["capital_id", "analytic_account_id", "date", "quantity", "company_id"]
         )
         self.env["account.analytic.line"].flush_model(
-            ["carbon_kg", "date", *self.env["account.analytic.line"]._get_plan_fnames()]
+            [
+                "carbon_kg",
+                "date",
+                "company_id",
+                *self.env["account.analytic.line"]._get_plan_fnames(),
+            ]
         )
         lines.flush_recordset(
-            ["capital_id", "analytic_account_id", "date_from", "date_to"]
+            ["capital_id", "analytic_account_id", "date_from", "date_to", "company_id"]
         )
         result = defaultdict(float)
         by_source = lines.grouped(lambda line: line.capital_id.source)
@@ -150,6 +158,7 @@ class NmCapitalBudgetLine(models.Model):
                          JOIN nm_capital_entry e
                            ON e.capital_id = bl.capital_id
                           AND e.analytic_account_id = bl.analytic_account_id
+                          AND e.company_id = bl.company_id
                           AND e.date BETWEEN bl.date_from AND bl.date_to
                         WHERE bl.id = ANY(%s)
                      GROUP BY bl.id""",
@@ -169,6 +178,7 @@ class NmCapitalBudgetLine(models.Model):
                          FROM nm_capital_budget_line bl
                          JOIN account_analytic_line aal
                            ON aal.%s = bl.analytic_account_id
+                          AND aal.company_id = bl.company_id
                           AND aal.date BETWEEN bl.date_from AND bl.date_to
                         WHERE bl.id = ANY(%s)""",
                     SQL.identifier(column),

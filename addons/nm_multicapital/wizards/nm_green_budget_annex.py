@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.nm_carbon_budget.tools import carbon
+
 from ..tools import multicapital
 
 ORIGINS = [
@@ -154,7 +156,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
             totals[line["axis_id"]] += line["amount"]
         for line in values:
             total = totals[line["axis_id"]]
-            line["share"] = line["amount"] / total * 100 if total else 0.0
+            line["share"] = carbon.share_used(line["amount"], total)
         return values
 
     @api.model
