@@ -1,5 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -88,6 +90,29 @@ class NmCapitalEntry(models.Model):
                         capital=entry.capital_id.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_finite_quantity(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_finite_quantity(vals)
+        return super().write(vals)
+
+    def _check_finite_quantity(self, vals):
+        """Refuse "nan", "inf" or "1e309" (which a spreadsheet or Python reads as
+        numbers) before the database does, with a message for the user."""
+        quantity = vals.get("quantity")
+        if isinstance(quantity, float) and not math.isfinite(quantity):
+            raise ValidationError(
+                self.env._(
+                    "The quantity %(value)s is not a usable number: enter a finite "
+                    "quantity in the capital's unit.",
+                    value=quantity,
+                )
+            )
 
     @api.model
     def get_import_templates(self):

@@ -1,0 +1,75 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Bad input in a spreadsheet import of capital entries (Odoo's import, which calls
+``load``): each bad row is reported with its field, and the good rows of the same
+file are not written either."""
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+FIELDS = ["capital_id", "analytic_account_id", "date", "quantity", "name"]
+
+
+@tagged("post_install", "-at_install")
+class TestCapitalEntryImport(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        plan = cls.env["account.analytic.plan"].create({"name": "Sites (import)"})
+        cls.site = cls.env["account.analytic.account"].create(
+            {"name": "Parc des Rives (import)", "plan_id": plan.id}
+        )
+        cls.water = cls.env.ref("nm_multicapital.nm_capital_water")
+        cls.climate = cls.env.ref("nm_multicapital.nm_capital_climate")
+
+    def _load(self, rows):
+        Entry = self.env["nm.capital.entry"]
+        before = Entry.search_count([])
+        result = Entry.load(FIELDS, rows)
+        self.assertEqual(Entry.search_count([]), before, "nothing may be written")
+        self.assertFalse(result["ids"])
+        return result["messages"]
+
+    def _good_row(self):
+        return [self.water.name, self.site.name, "2026-05-01", "120"]
+
+    @mute_logger("odoo.sql_db", "odoo.models")
+    def test_bad_rows_write_nothing(self):
+        for row, field in (
+            ([*self._good_row()[:3], "beaucoup"], "quantity"),
+            ([*self._good_row()[:3], "1e309"], None),
+            ([*self._good_row()[:2], "31/02/2026", "120"], "date"),
+            (["Capital inconnu", *self._good_row()[1:]], "capital_id"),
+            ([self.water.name, "Site inconnu", "2026-05-01", "120"], None),
+        ):
+            with self.subTest(row=row):
+                messages = self._load([self._good_row() + ["bonne ligne"], row + ["x"]])
+                self.assertTrue(messages)
+                self.assertEqual(messages[0]["type"], "error")
+                if field:
+                    self.assertEqual(messages[0]["field"], field)
+
+    @mute_logger("odoo.sql_db", "odoo.models")
+    def test_infinite_quantity_named(self):
+        for raw in ("1e309", "inf", "nan"):
+            with self.subTest(raw=raw):
+                messages = self._load([[*self._good_row()[:3], raw, "compteur"]])
+                self.assertIn("is not a usable number", messages[0]["message"])
+
+    @mute_logger("odoo.sql_db", "odoo.models")
+    def test_carbon_capital_refused_in_import(self):
+        messages = self._load(
+            [
+                self._good_row() + ["bonne ligne"],
+                [self.climate.name, *self._good_row()[1:], "émissions"],
+            ]
+        )
+        self.assertIn("record emissions in the carbon budget", messages[0]["message"])
+
+    def test_good_file_is_written(self):
+        result = self.env["nm.capital.entry"].load(
+            FIELDS, [self._good_row() + ["relevé compteur"]]
+        )
+        self.assertFalse(result["messages"])
+        entry = self.env["nm.capital.entry"].browse(result["ids"])
+        self.assertEqual((entry.capital_id, entry.quantity), (self.water, 120.0))
