@@ -60,6 +60,16 @@ class ConventionPortal(portal.CustomerPortal):
             ("partner_id", "child_of", self._nm_commercial_partner().id),
         ]
 
+    def _nm_login_first(self, access_token=None):
+        """A visitor who is not logged in and holds no access token (an emailed
+        link opened in a fresh browser) goes to the login page, then back here."""
+        if access_token or not request.env.user._is_public():
+            return None
+        # as Odoo does for pages that need a login
+        return request.redirect_query(
+            "/web/login", {"redirect": request.httprequest.full_path}
+        )
+
     def _nm_check_convention(self, convention_id, access_token=None):
         """The convention, sudoed, if the user may read it; 404 otherwise (a
         foreign convention is reported as missing, so its existence does not leak)."""
@@ -159,6 +169,8 @@ class ConventionPortal(portal.CustomerPortal):
     def portal_my_convention(
         self, convention_id, access_token=None, report_type=None, **kw
     ):
+        if login := self._nm_login_first(access_token):
+            return login
         convention_sudo = self._nm_check_convention(convention_id, access_token)
         if report_type in ("html", "pdf"):
             if convention_sudo.state not in ("assessment", "closed"):
@@ -203,6 +215,8 @@ class ConventionPortal(portal.CustomerPortal):
         website=True,
     )
     def portal_my_review(self, convention_id, review_id, access_token=None, **kw):
+        if login := self._nm_login_first(access_token):
+            return login
         convention_sudo, review_sudo = self._nm_check_review(
             convention_id, review_id, access_token
         )
@@ -388,6 +402,8 @@ class ConventionPortal(portal.CustomerPortal):
         """Download a document of the convention or the evidence of one of its
         measures. Portal users have no right on ir.attachment: access goes
         through the convention they may read."""
+        if login := self._nm_login_first(access_token):
+            return login
         convention_sudo = self._nm_check_convention(convention_id, access_token)
         attachment = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
         allowed = attachment and (
