@@ -96,6 +96,42 @@ class NmCarbonAmendment(models.Model):
             previous_hash,
         )
 
+    def _chain_report(self, company=None):
+        """Every applied amendment of the company in chain order, with the hash
+        stored when it was applied, the one its content gives today and a status:
+        'ok', 'broken' (the first link that no longer holds) or 'after' (after
+        the break: their own content may be intact, but the chain no longer
+        proves it). Reads the database, not the cache."""
+        company = company or self.env.company
+        self.env.invalidate_all()
+        chained = self.sudo().search(
+            [("company_id", "=", company.id), ("chain_hash", "!=", False)],
+            order="chain_sequence",
+        )
+        rows, previous, broken = [], GENESIS, False
+        for amendment in chained:
+            recomputed = amendment._fingerprint(previous)
+            holds = (
+                amendment.chain_previous_hash == previous
+                and recomputed == amendment.chain_hash
+            )
+            if broken:
+                status = "after"
+            elif holds:
+                status = "ok"
+            else:
+                status, broken = "broken", True
+            rows.append(
+                {
+                    "amendment": amendment,
+                    "stored_hash": amendment.chain_hash,
+                    "recomputed_hash": recomputed,
+                    "status": status,
+                }
+            )
+            previous = amendment.chain_hash
+        return rows
+
     def _check_chain(self, company=None):
         """The first applied amendment of the company whose stored content no
         longer matches its hash (or whose predecessor changed), or an empty

@@ -54,3 +54,44 @@ class TestAmendmentChain(AmendmentFixtures, TransactionCase):
             [second.id],
         )
         self.assertEqual(Amendment._check_chain(self.env.company), second)
+
+    def test_printed_check_names_the_first_broken_link(self):
+        Amendment = self.env["nm.carbon.amendment"]
+        first = self._applied(
+            "transfer", [(self.line_culture_mob, -100), (self.line_property_mob, 100)]
+        )
+        second = self._applied("decrease", [(self.line_culture_ene, -300)])
+        third = self._applied("decrease", [(self.line_property_ene, -200)])
+        rows = Amendment._chain_report(self.env.company)
+        ours = [r for r in rows if r["amendment"] in first | second | third]
+        self.assertEqual([r["status"] for r in ours], ["ok", "ok", "ok"])
+
+        def render():
+            html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+                "nm_carbon_budget.report_amendment_chain", first.ids
+            )
+            return html.decode()
+
+        self.assertIn("o_nm_chain_ok", render())
+        # the second DM's change is rewritten in the database
+        self.env.cr.execute(
+            "UPDATE nm_carbon_amendment_line SET delta_kg = -30, after_kg = after_kg"
+            " + 270 WHERE amendment_id = %s",
+            [second.id],
+        )
+        rows = Amendment._chain_report(self.env.company)
+        statuses = {r["amendment"]: r["status"] for r in rows}
+        self.assertEqual(
+            [statuses[first], statuses[second], statuses[third]],
+            ["ok", "broken", "after"],
+        )
+        broken = next(r for r in rows if r["amendment"] == second)
+        self.assertNotEqual(broken["stored_hash"], broken["recomputed_hash"])
+        html = render()
+        self.assertIn("o_nm_chain_broken", html)
+        self.assertIn(f"The chain is broken at <strong>{second.name}</strong>", html)
+        # the report is for controllers only
+        report = self.env.ref("nm_carbon_budget.report_amendment_chain")
+        self.assertEqual(
+            report.group_ids, self.env.ref("nm_carbon_budget.group_carbon_controller")
+        )
