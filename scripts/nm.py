@@ -561,6 +561,35 @@ def odoo_install(odoo, conf, db, modules, logfile, *, demo=True, lang=None):
     return proc.returncode
 
 
+def odoo_update(odoo, conf, db, modules, logfile):
+    """Upgrade installed modules to the code's version (runs their migrations)."""
+    cmd = [
+        *odoo.cmd, "-c", str(conf), "-d", db, "-u", ",".join(modules),
+        "--stop-after-init", "--no-http", "--log-level=info",
+    ]  # fmt: skip
+    started = time.monotonic()
+    proc = run(cmd, env=odoo.env, logfile=logfile)
+    say(f"  ({time.monotonic() - started:.0f} s, log {logfile.relative_to(ROOT)})")
+    return proc.returncode
+
+
+def outdated_modules(db: str, addons: dict[str, dict]) -> list[str]:
+    """Installed addons whose code has a newer version than the database."""
+    names = ", ".join(sql_literal(name) for name in addons)
+    rows = psql(
+        f"SELECT name, latest_version FROM ir_module_module WHERE name IN ({names}) "
+        "AND state = 'installed'",
+        dbname=db,
+        check=False,
+    ).stdout.split()
+    installed = dict(row.split("|", 1) for row in rows if "|" in row)
+    return [
+        name
+        for name, manifest in addons.items()
+        if name in installed and installed[name] != manifest.get("version")
+    ]
+
+
 def odoo_uninstall(odoo, conf, db, module, logfile):
     cmd = [*odoo.cmd, "module", "uninstall", "-c", conf, "-d", db, module]
     started = time.monotonic()
@@ -909,16 +938,10 @@ def upgrade_check(odoo, order, results) -> None:
                 return
         say("  upgrading with the current code")
         logfile = RUN_DIR / "upgrade_update.log"
-        cmd = [
-            *odoo.cmd, "-c", str(new_conf), "-d", db, "-u", ",".join(order),
-            "--stop-after-init", "--no-http", "--log-level=info",
-        ]  # fmt: skip
-        started = time.monotonic()
-        proc = run(cmd, env=odoo.env, logfile=logfile)
-        say(f"  ({time.monotonic() - started:.0f} s, log {logfile.relative_to(ROOT)})")
+        rc = odoo_update(odoo, new_conf, db, order, logfile)
         problems = log_problems(logfile, our_warnings=True)
-        if proc.returncode != 0 or problems:
-            say(f"  upgrade failed (exit code {proc.returncode})")
+        if rc != 0 or problems:
+            say(f"  upgrade failed (exit code {rc})")
             show_problems(problems, logfile)
             return
         for record in log_records(logfile):
@@ -1085,6 +1108,44 @@ def print_logins(url: str) -> None:
     say("  stop it with: ./nm stop")
 
 
+def prepare_demo_db(odoo, conf, ours, order) -> None:
+    """Create the demo database, or bring a reused one up to the code: install the
+    addons it lacks, upgrade those whose code is newer (their migrations run)."""
+    step(f"Database {DEMO_DB}")
+    missing = order
+    fresh = not database_exists(DEMO_DB)
+    if not fresh:
+        names = ", ".join(sql_literal(x) for x in order)
+        installed = psql(
+            f"SELECT name FROM ir_module_module WHERE name IN ({names}) "
+            "AND state = 'installed'",
+            dbname=DEMO_DB,
+            check=False,
+        ).stdout.split()
+        missing = [name for name in order if name not in installed]
+        outdated = outdated_modules(DEMO_DB, ours)
+        say(
+            f"reusing {DEMO_DB}; to install: {', '.join(missing) or 'nothing'}; "
+            f"to upgrade: {', '.join(outdated) or 'nothing'}"
+        )
+        if outdated:
+            logfile = LOGS / "demo_upgrade.log"
+            rc = odoo_update(odoo, conf, DEMO_DB, outdated, logfile)
+            problems = log_problems(logfile, our_warnings=False)
+            if rc != 0 or problems:
+                show_problems(problems, logfile, limit=60)
+                raise Fail(f"upgrading {', '.join(outdated)} in {DEMO_DB} failed")
+    if missing:
+        logfile = LOGS / "demo_install.log"
+        rc = odoo_install(odoo, conf, DEMO_DB, missing, logfile, lang=DEMO_LANG)
+        problems = log_problems(logfile, our_warnings=False)
+        if rc != 0 or problems:
+            show_problems(problems, logfile, limit=60)
+            if fresh:
+                drop_database(DEMO_DB)  # next run starts from scratch
+            raise Fail(f"installing the addons into {DEMO_DB} failed (exit {rc})")
+
+
 def cmd_demo(args) -> int:
     url = f"http://127.0.0.1:{args.port}/web/login"
     try:
@@ -1112,28 +1173,7 @@ def cmd_demo(args) -> int:
             http_port=args.port,
             max_cron_threads=1,
         )
-        step(f"Database {DEMO_DB}")
-        missing = order
-        fresh = not database_exists(DEMO_DB)
-        if not fresh:
-            names = ", ".join(sql_literal(x) for x in order)
-            installed = psql(
-                f"SELECT name FROM ir_module_module WHERE name IN ({names}) "
-                "AND state = 'installed'",
-                dbname=DEMO_DB,
-                check=False,
-            ).stdout.split()
-            missing = [name for name in order if name not in installed]
-            say(f"reusing {DEMO_DB}; to install: {', '.join(missing) or 'nothing'}")
-        if missing:
-            logfile = LOGS / "demo_install.log"
-            rc = odoo_install(odoo, conf, DEMO_DB, missing, logfile, lang=DEMO_LANG)
-            problems = log_problems(logfile, our_warnings=False)
-            if rc != 0 or problems:
-                show_problems(problems, logfile, limit=60)
-                if fresh:
-                    drop_database(DEMO_DB)  # next run starts from scratch
-                raise Fail(f"installing the addons into {DEMO_DB} failed (exit {rc})")
+        prepare_demo_db(odoo, conf, ours, order)
         step(f"Language {DEMO_LANG} for admin and the demo users")
         logfile = LOGS / "demo_lang.log"
         rc = odoo_shell(odoo, conf, DEMO_DB, LANG_SCRIPT % {"lang": DEMO_LANG}, logfile)
