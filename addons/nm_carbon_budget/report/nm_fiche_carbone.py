@@ -53,6 +53,8 @@ class NmFicheCarbone(models.AbstractModel):
         ]
         footprint.sort(key=lambda row: -row["kg"])
         last_year_kg = sum(row["kg"] for row in footprint)
+        for row in footprint:
+            row["share"] = carbon.share_used(row["kg"], last_year_kg)
         lines = self.env["crossovered.budget.lines"].search(
             [
                 ("analytic_account_id", "=", direction.id),

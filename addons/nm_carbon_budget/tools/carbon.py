@@ -61,7 +61,10 @@ def remaining_share(reduction_rate, years):
 
 def share_used(booked, planned):
     """Share of an envelope used, in percent: booked / planned × 100; 0 when
-    nothing is planned (a line without envelope is not "infinitely" used)."""
+    nothing is planned (a line without envelope is not "infinitely" used).
+
+    Also the share of a part in its whole (an item in a footprint, a rating in an
+    axis, low-carbon km in all km): the same figure with other names."""
     return booked / planned * 100 if planned else 0.0
 
 

@@ -5,6 +5,8 @@
 import calendar
 from datetime import date
 
+from odoo.addons.nm_carbon_budget.tools import carbon
+
 # A commute longer than this per trip is unusual: the user confirms it.
 COMMUTE_CONFIRM_KM = 200.0
 # A commute longer than this per trip is certainly a typing error.
@@ -70,4 +72,4 @@ def parse_month(text):
 
 def share(part, whole):
     """``part`` as a percentage of ``whole`` (0 when there is nothing)."""
-    return 100.0 * part / whole if whole else 0.0
+    return carbon.share_used(part, whole)

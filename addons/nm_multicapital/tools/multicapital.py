@@ -7,6 +7,8 @@ They take numbers and codes and return numbers: no ORM, easy to test.
 
 from collections import defaultdict
 
+from odoo.addons.nm_carbon_budget.tools import carbon
+
 # Share of a ceiling from which a capital budget line is flagged "near the threshold".
 WARNING_RATIO = 0.9
 
@@ -88,7 +90,7 @@ def annex_totals(rows):
             "ratings": {
                 rating: (
                     by_rating.get(rating, 0.0),
-                    by_rating.get(rating, 0.0) / total * 100 if total else 0.0,
+                    carbon.share_used(by_rating.get(rating, 0.0), total),
                 )
                 for rating in RATING_CODES
             },
