@@ -129,14 +129,16 @@ class NmDecarbonationAction(models.Model):
             )
 
     @api.model
-    def _top_for(self, direction, limit=5):
-        """The most urgent open actions a direction is concerned by."""
-        return self.search(
-            [
-                "|",
-                ("direction_id", "=", direction.id),
-                ("lever_direction_id", "=", direction.id),
-                ("state", "not in", ("done", "dropped")),
-            ],
-            limit=limit,
-        )
+    def _top_for(self, direction, limit=5, company=None):
+        """The most urgent open actions a direction is concerned by, in
+        ``company`` only when given (a direction shared by several companies
+        lists each one's own actions on its fiche)."""
+        domain = [
+            "|",
+            ("direction_id", "=", direction.id),
+            ("lever_direction_id", "=", direction.id),
+            ("state", "not in", ("done", "dropped")),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        return self.search(domain, limit=limit)

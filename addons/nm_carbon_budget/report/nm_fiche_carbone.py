@@ -97,5 +97,7 @@ class NmFicheCarbone(models.AbstractModel):
             )
             if trajectory
             else 0.0,
-            "actions": self.env["nm.decarbonation.action"]._top_for(direction, limit=5),
+            "actions": self.env["nm.decarbonation.action"]._top_for(
+                direction, limit=5, company=company
+            ),
         }

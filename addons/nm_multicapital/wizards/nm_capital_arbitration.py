@@ -167,12 +167,19 @@ class NmCapitalArbitration(models.TransientModel):
     @api.model
     def _capital_quantities(self, lines, capitals):
         """{(budget line id, capital id): quantity} in one grouped query: entries
-        of the line's analytic account and position, dated within the line."""
+        of the line's company, analytic account and position, dated within the
+        line (an account shared by several companies never mixes their entries)."""
         if not lines or not capitals:
             return {}
         self.env["nm.capital.entry"].flush_model()
         lines.flush_recordset(
-            ["analytic_account_id", "general_budget_id", "date_from", "date_to"]
+            [
+                "analytic_account_id",
+                "general_budget_id",
+                "date_from",
+                "date_to",
+                "company_id",
+            ]
         )
         self.env.cr.execute(
             SQL(
@@ -181,6 +188,7 @@ class NmCapitalArbitration(models.TransientModel):
                      JOIN nm_capital_entry e
                        ON e.analytic_account_id = bl.analytic_account_id
                       AND e.budget_post_id = bl.general_budget_id
+                      AND e.company_id = bl.company_id
                       AND e.date BETWEEN bl.date_from AND bl.date_to
                     WHERE bl.id = ANY(%s) AND e.capital_id = ANY(%s)
                  GROUP BY bl.id, e.capital_id""",
@@ -196,7 +204,8 @@ class NmCapitalArbitration(models.TransientModel):
     @api.model
     def _line_ratings(self, lines, axes):
         """{(budget line id, axis id): rating label}: the line's override, else
-        the account rules of its position's accounts (several ratings listed)."""
+        the account rules of its position's accounts (several ratings listed),
+        rules of the line's own company only."""
         labels = dict(
             self.env["nm.green.budget.rating"]
             ._fields["rating"]
@@ -210,8 +219,10 @@ class NmCapitalArbitration(models.TransientModel):
             year = line.date_from.year
             for axis in axes:
                 candidates = ratings.filtered(
-                    lambda r, axis=axis, year=year: (
-                        r.axis_id == axis and r.year in (0, year)
+                    lambda r, axis=axis, year=year, line=line: (
+                        r.axis_id == axis
+                        and r.year in (0, year)
+                        and r.company_id == line.company_id
                     )
                 )
                 override = candidates.filtered(

@@ -18,23 +18,34 @@ class ResPartner(models.Model):
     )
 
     def _nm_get_analytic_account(self, company):
-        """The operator's account in the Partners plan, created on first use."""
+        """The operator's account of ``company`` in its Partners plan, created on
+        first use. An operator funded by several companies has one account in
+        each: reused, never one more per alternation between them."""
         self.ensure_one()
         partner = self.commercial_partner_id.sudo()
         plan = company._nm_get_partner_plan()
         account = partner.nm_analytic_account_id
-        if not account or account.plan_id.root_id != plan:
-            account = (
-                self.env["account.analytic.account"]
-                .sudo()
-                .create(
-                    {
-                        "name": partner.name,
-                        "plan_id": plan.id,
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                    }
-                )
-            )
-            partner.nm_analytic_account_id = account
+        if account.plan_id.root_id == plan and account.company_id in (
+            company,
+            company.browse(),
+        ):
+            return account
+        Account = self.env["account.analytic.account"].sudo()
+        account = Account.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("plan_id", "=", plan.id),
+                ("company_id", "=", company.id),
+            ],
+            order="id",
+            limit=1,
+        ) or Account.create(
+            {
+                "name": partner.name,
+                "plan_id": plan.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+            }
+        )
+        partner.nm_analytic_account_id = account
         return account
