@@ -4,6 +4,7 @@
 number fields. The form comes back with a message in the user's words (never a
 server error) and nothing is written."""
 
+from odoo import Command
 from odoo.http import Request
 from odoo.tests import HttpCase, tagged
 
@@ -67,6 +68,94 @@ class TestTravelFormBadNumbers(TravelFixturesMixin, HttpCase):
         declaration = Declaration.search([("employee_id", "=", self.employee_agent.id)])
         self.assertEqual(declaration.total_km, 432.0)
 
+    def _post_rows(self, *rows, month="2026-04"):
+        """Post rows of (distance, trips, occupants) by car, commute."""
+        data = {
+            "csrf_token": Request.csrf_token(self),
+            "month": month,
+            "action": "save",
+        }
+        for index, (distance, trips, occupants) in enumerate(rows):
+            data.update(
+                {
+                    f"line_{index}_travel_type": "commute",
+                    f"line_{index}_mode_id": str(self.mode_car.id),
+                    f"line_{index}_distance_km": distance,
+                    f"line_{index}_trip_count": trips,
+                    f"line_{index}_round_trip": "1",
+                    f"line_{index}_occupants": occupants,
+                }
+            )
+        return self.url_open("/my/travel", data=data)
+
+    def test_typed_rows_come_back_with_the_message(self):
+        """The agent corrects the one wrong figure: the rows typed are in the
+        form again, the good one and the bad one."""
+        self.authenticate("nm_mob_agent", "nm_mob_agent")
+        response = self._post_rows(("7,5", "18", "1"), ("12,5kg", "4", "1"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("is not a number", response.text)
+        self.assertIn('value="7,5"', response.text)
+        self.assertIn('value="12,5kg"', response.text)
+        self.assertFalse(
+            self.env["nm.travel.declaration"].search(
+                [("employee_id", "=", self.employee_agent.id)]
+            )
+        )
+
+    def test_one_bad_line_writes_none(self):
+        """A good line and a refused one in the same post: no declaration, no
+        line, whichever figure is wrong."""
+        self.authenticate("nm_mob_agent", "nm_mob_agent")
+        Declaration = self.env["nm.travel.declaration"]
+        Line = self.env["nm.travel.declaration.line"]
+        counts = (Declaration.search_count([]), Line.search_count([]))
+        for bad_row, message in (
+            (("-3", "18", "1"), "cannot be negative"),
+            (("1200", "18", "1"), "at most 1,000 km"),
+            (("12", "-3", "1"), "number of trips cannot be negative"),
+            (("12", "18", "-3"), "at least one occupant"),
+            (("", "18", "1"), "Enter the km per trip and the number of trips"),
+            (("12", "", "1"), "Enter the km per trip and the number of trips"),
+        ):
+            with self.subTest(row=bad_row):
+                response = self._post_rows(("12", "18", "1"), bad_row)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("nm_travel_error", response.text)
+                self.assertIn(message, response.text)
+                self.assertEqual(
+                    (Declaration.search_count([]), Line.search_count([])), counts
+                )
+
+    def test_bad_post_keeps_the_saved_draft(self):
+        """The saved lines of a draft are replaced only by a post that is
+        entirely right: 12 km × 18 trips × 2 = 432 km stay."""
+        declaration = self.env["nm.travel.declaration"].create(
+            {
+                "employee_id": self.employee_agent.id,
+                "date": "2026-04-01",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "travel_type": "commute",
+                            "mode_id": self.mode_car.id,
+                            "distance_km": 12,
+                            "trip_count": 18,
+                        }
+                    )
+                ],
+            }
+        )
+        self.authenticate("nm_mob_agent", "nm_mob_agent")
+        for rows in ((("30", "18", "1"), ("-3", "2", "1")), (("30", "beaucoup", "1"),)):
+            with self.subTest(rows=rows):
+                response = self._post_rows(*rows)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("nm_travel_error", response.text)
+                declaration.invalidate_recordset()
+                self.assertEqual(len(declaration.line_ids), 1)
+                self.assertEqual(declaration.total_km, 432.0)
+
 
 @tagged("post_install", "-at_install")
 class TestMeasureFormBadNumbers(HttpCase):
@@ -110,3 +199,47 @@ class TestMeasureFormBadNumbers(HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.review_a.measure_ids.mapped("value"), [27.5])
+
+    def test_values_no_indicator_can_have(self):
+        """A negative figure, a share over 100 or no figure at all: the form
+        comes back with the message and the good value of the same post is not
+        recorded either."""
+        self.authenticate("pp_portal_a", "pp_portal_a")
+        clause_touring = self.convention_a.clause_ids.filtered(
+            lambda c: c.indicator_unit == "kgCO2e"
+        )
+        Measure = self.env["nm.progress.measure"]
+        before = Measure.search_count([])
+        for bike, touring, message in (
+            ("27,5", "-3", "cannot be negative (-3)"),
+            ("150", "900", "is a share in percent: it cannot be more than 100"),
+            ("", "", "Enter at least one value before submitting."),
+        ):
+            with self.subTest(bike=bike, touring=touring):
+                response = self.url_open(
+                    self.review_url + "/submit",
+                    data={
+                        "csrf_token": Request.csrf_token(self),
+                        f"value_{self.clause_bike.id}": bike,
+                        f"value_{clause_touring.id}": touring,
+                        "comment": "Premier trimestre",
+                    },
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(message, response.text)
+                self.assertEqual(Measure.search_count([]), before)
+                self.review_a.invalidate_recordset()
+                self.assertEqual(self.review_a.state, "open")
+        # the edge values are right: 100 % and 0 kgCO2e
+        response = self.url_open(
+            self.review_url + "/submit",
+            data={
+                "csrf_token": Request.csrf_token(self),
+                f"value_{self.clause_bike.id}": "100",
+                f"value_{clause_touring.id}": "0",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            sorted(self.review_a.measure_ids.mapped("value")), [0.0, 100.0]
+        )

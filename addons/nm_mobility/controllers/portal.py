@@ -167,7 +167,10 @@ class TravelPortal(CustomerPortal):
                 error=error,
                 confirm_long=bool(post.get("confirm_long")),
             )
-            values["rows"] = self._travel_rows(declaration, posted_rows=rows or [])
+            # The rows come back as typed, the mistake included, so that the agent
+            # corrects one figure instead of typing the month again.
+            typed = rows if rows is not None else self._typed_rows(post)
+            values["rows"] = self._travel_rows(declaration, posted_rows=typed)
             return request.render("nm_mobility.portal_my_travel", values)
         return request.redirect(f"/my/travel?month={month:%Y-%m}&saved=1")
 
@@ -203,6 +206,31 @@ class TravelPortal(CustomerPortal):
             )
         return rows
 
+    def _typed_rows(self, post):
+        """The filled rows of the form as the agent typed them, numbers unread."""
+        rows = []
+        for index in range(MAX_ROWS):
+            prefix = f"line_{index}_"
+            if prefix + "mode_id" not in post:
+                continue
+            typed = {
+                name: (post.get(prefix + name) or "").strip()
+                for name in ("mode_id", "distance_km", "trip_count", "occupants")
+            }
+            if not any(
+                typed[name] for name in ("mode_id", "distance_km", "trip_count")
+            ):
+                continue
+            rows.append(
+                dict(
+                    typed,
+                    travel_type=post.get(prefix + "travel_type") or "commute",
+                    mode_id=int(typed["mode_id"]) if typed["mode_id"].isdigit() else 0,
+                    round_trip=bool(post.get(prefix + "round_trip")),
+                )
+            )
+        return rows
+
     def _save_rows(self, employee, month, declaration, rows, post, action):
         Declaration = request.env["nm.travel.declaration"]
         if action == "copy":
@@ -216,6 +244,14 @@ class TravelPortal(CustomerPortal):
                 request.env._(
                     "This month has already been sent: ask your manager to set it "
                     "back to draft to change it."
+                )
+            )
+        if any(not row["distance_km"] or not row["trip_count"] for row in rows):
+            raise UserError(
+                request.env._(
+                    "Enter the km per trip and the number of trips on every line "
+                    "where you chose a mode. To remove a line, choose “—” as its "
+                    "mode and clear its numbers."
                 )
             )
         if not declaration:

@@ -5,7 +5,7 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..tools.progress import MAX_EVIDENCE_BYTES, evidence_allowed
 
@@ -162,6 +162,31 @@ class NmProgressReview(models.Model):
                 )
             )
 
+    def _check_measure_value(self, clause, value):
+        """The indicators of a convention are quantities, counts and shares: a
+        negative figure, or a share beyond 100 %, is a typing mistake."""
+        shown = formatLang(
+            self.env, value, digits=0 if float(value).is_integer() else 2
+        )
+        if value < 0:
+            raise ValidationError(
+                self.env._(
+                    "« %(indicator)s » cannot be negative (%(value)s): enter the "
+                    "value measured, e.g. 12,5.",
+                    indicator=clause.indicator_name,
+                    value=shown,
+                )
+            )
+        if (clause.indicator_unit or "").strip() == "%" and value > 100:
+            raise ValidationError(
+                self.env._(
+                    "« %(indicator)s » is a share in percent: it cannot be more "
+                    "than 100 (%(value)s).",
+                    indicator=clause.indicator_name,
+                    value=shown,
+                )
+            )
+
     def _submit_measures(self, measures, comment=None, user=None):
         """Record the operator's submission in one go.
 
@@ -178,6 +203,7 @@ class NmProgressReview(models.Model):
                 raise UserError(
                     self.env._("This indicator is not part of the convention.")
                 )
+            self._check_measure_value(line["clause"], line["value"])
             for evidence in line.get("evidence") or ():
                 self._check_evidence(*evidence)
         if not measures:
