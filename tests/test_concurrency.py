@@ -8,15 +8,19 @@ must see what the first committed) and puts them back as they were afterwards.
 The server retries a request that meets a serialization failure; a test does the
 same by hand: the retry then gets the user's message, and nothing is doubled."""
 
+from contextlib import contextmanager
 from datetime import date
+from types import SimpleNamespace
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.nm_mobility.controllers.portal import TravelPortal
 
 CONCURRENCY_ERRORS = (
     psycopg2.errors.SerializationFailure,
@@ -104,7 +108,175 @@ class TestConcurrency(BaseCase):
                 " validated_by_id = NULL, validation_date = NULL WHERE id = %s",
                 [declaration_id],
             )
+            cr.execute(
+                "UPDATE nm_travel_declaration_line SET state = 'submitted'"
+                " WHERE declaration_id = %s",
+                [declaration_id],
+            )
             self._delete_messages(cr, "nm.travel.declaration", [declaration_id])
+
+    def _open_submitted(self, xmlid):
+        """A submitted demo declaration: its id, its commute line's id, and the
+        km of the whole declaration (a reference read, to compare with)."""
+        with self.registry.cursor() as cr:
+            declaration = self._env(cr).ref(xmlid)
+            self.assertEqual(declaration.state, "submitted")
+            self.assertFalse(declaration.analytic_line_ids)
+            commute = declaration.line_ids.filtered(
+                lambda line: line.travel_type == "commute"
+            )
+            ids = (declaration.id, commute.id, commute.distance_km)
+        # cleanups run last first: back to submitted, then the distance restored
+        self.addCleanup(self._restore_distance, ids[1], ids[2])
+        self.addCleanup(self._reset_declaration, ids[0])
+        return ids
+
+    def _restore_distance(self, line_id, km):
+        with self.registry.cursor() as cr:
+            line = self._env(cr)["nm.travel.declaration.line"].browse(line_id)
+            if line.distance_km != km:
+                line.write({"distance_km": km})
+
+    def _booked_km(self, declaration_id):
+        with self.registry.cursor() as cr:
+            declaration = self._env(cr)["nm.travel.declaration"].browse(declaration_id)
+            self.assertEqual(declaration.state, "booked")
+            return sum(declaration.analytic_line_ids.mapped("unit_amount"))
+
+    @mute_logger("odoo.sql_db")
+    def test_agent_edits_after_the_validation(self):
+        """The manager validates while the agent still has the declaration open
+        and doubles a distance: the agent's change is refused with the reason,
+        the booked km are those the manager saw."""
+        declaration_id, line_id, km = self._open_submitted(
+            "nm_mobility.nm_travel_declaration_lucas_petit_2026_11_demo"
+        )
+        self.assertEqual(km, 12.0)
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            line = env2["nm.travel.declaration.line"].browse(line_id)
+            self.assertEqual(line.declaration_id.state, "submitted")
+            env1["nm.travel.declaration"].browse(declaration_id).action_validate()
+            env1.flush_all()
+            cr1.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(CONCURRENCY_ERRORS):
+                line.write({"distance_km": 24.0})
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            with self.assertRaises(UserError) as caught:
+                line.write({"distance_km": 24.0})
+            self.assertIn("cannot be changed: it is validated", str(caught.exception))
+            cr2.rollback()
+        # car 12 km × 11 trips × 2 = 264 km, bike 3 km × 5 × 2 = 30 km
+        self.assertEqual(self._booked_km(declaration_id), 294.0)
+
+    @mute_logger("odoo.sql_db")
+    def test_validation_after_the_agent_edits(self):
+        """The agent's change is committed first: the manager's validation, begun
+        on the old figures, fails and is retried on the new ones, so the booked
+        km are the corrected ones (no lost update)."""
+        declaration_id, line_id, km = self._open_submitted(
+            "nm_mobility.nm_travel_declaration_karim_benali_2026_11_demo"
+        )
+        self.assertEqual(km, 9.0)
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            declaration = env1["nm.travel.declaration"].browse(declaration_id)
+            # motorbike 9 km × 12 trips × 2 = 216 km, car 8 km × 17 × 2 = 272 km
+            self.assertEqual(declaration.total_km, 488.0)
+            env2["nm.travel.declaration.line"].browse(line_id).write(
+                {"distance_km": 18.0}
+            )
+            env2.flush_all()
+            cr2.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(CONCURRENCY_ERRORS):
+                declaration.action_validate()
+                env1.flush_all()
+            cr1.rollback()
+            env1.invalidate_all()
+            declaration.action_validate()
+            env1.flush_all()
+            cr1.commit()  # pylint: disable=invalid-commit
+        # motorbike 18 km × 12 trips × 2 = 432 km, car 8 km × 17 × 2 = 272 km
+        self.assertEqual(self._booked_km(declaration_id), 704.0)
+
+    @contextmanager
+    def _portal_request(self, env):
+        """The travel page's own code, run in ``env`` as in a request."""
+        http._request_stack.push(SimpleNamespace(env=env))
+        try:
+            yield TravelPortal()
+        finally:
+            http._request_stack.pop()
+
+    @mute_logger("odoo.sql_db")
+    def test_month_submitted_twice_from_the_portal(self):
+        """A double click on "Submit" (or the page sent from two tabs): the first
+        post replaces the draft's lines and submits; the second, retried, is told
+        the month has been sent. One set of lines, the first post's."""
+        month = date(2024, 3, 1)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            employee = env.ref("nm_mobility.hr_employee_nathalie_girard_demo")
+            car = env.ref("nm_mobility.nm_travel_mode_car_thermal")
+            draft = env["nm.travel.declaration"].create(
+                {
+                    "employee_id": employee.id,
+                    "date": month,
+                    "line_ids": [
+                        Command.create(
+                            {"mode_id": car.id, "distance_km": 5, "trip_count": 4}
+                        )
+                    ],
+                }
+            )
+            ids = (employee.id, car.id, draft.id)
+        self.addCleanup(self._delete_declarations, [ids[2]])
+        employee_id, car_id, draft_id = ids
+
+        def submit(env, km, trips):
+            with self._portal_request(env) as portal:
+                portal._save_rows(
+                    env["hr.employee"].browse(employee_id),
+                    month,
+                    env["nm.travel.declaration"].browse(draft_id),
+                    [
+                        {
+                            "travel_type": "commute",
+                            "mode_id": car_id,
+                            "distance_km": km,
+                            "trip_count": trips,
+                            "round_trip": True,
+                            "occupants": 1,
+                        }
+                    ],
+                    {},
+                    "submit",
+                )
+                env.flush_all()
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            for env in (env1, env2):
+                draft = env["nm.travel.declaration"].browse(draft_id)
+                self.assertEqual((draft.state, draft.total_km), ("draft", 40.0))
+            submit(env1, 10, 20)
+            cr1.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(CONCURRENCY_ERRORS):
+                submit(env2, 8, 15)
+            cr2.rollback()
+            env2.invalidate_all()
+            with self.assertRaises(UserError) as caught:
+                submit(env2, 8, 15)
+            self.assertIn("This month has already been sent", str(caught.exception))
+            cr2.rollback()
+        with self.registry.cursor() as cr:
+            declaration = self._env(cr)["nm.travel.declaration"].browse(draft_id)
+            self.assertEqual(declaration.state, "submitted")
+            # 10 km × 20 trips × 2 = 400 km, in one line
+            self.assertEqual(len(declaration.line_ids), 1)
+            self.assertEqual(declaration.total_km, 400.0)
 
     @mute_logger("odoo.sql_db")
     def test_month_declared_twice(self):
