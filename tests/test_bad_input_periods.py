@@ -183,3 +183,114 @@ class TestPeriods(TransactionCase):
         self.assertIn("The review of 12/31/2026", str(caught.exception))
         self.convention.invalidate_recordset()
         self.assertEqual(self.convention.date_end, date(2026, 12, 31))
+
+    def test_review_quarter_outside_the_budget(self):
+        """An execution review freezes its budget's figures: a quarter the budget
+        does not cover is refused, from the form and from the planning wizard."""
+        Review = self.env["nm.budget.review"]
+        before = Review.search_count([])
+        for year, quarter in ((2027, "1"), (2025, "4"), (20266, "2")):
+            with self.subTest(year=year, quarter=quarter):
+                with self.assertRaises(ValidationError) as caught:
+                    Review.create(
+                        {
+                            "budget_id": self.budget.id,
+                            "direction_ids": [Command.set(self.direction.ids)],
+                            "year": year,
+                            "quarter": quarter,
+                            "date": date(2026, 4, 15),
+                        }
+                    )
+                message = str(caught.exception)
+                self.assertIn(f"Q{quarter} {year} is outside the budget", message)
+                self.assertIn("(01/01/2026 – 12/31/2026)", message)
+        wizard = self.env["nm.budget.review.plan"].create(
+            {"budget_id": self.budget.id, "year": 2027}
+        )
+        with self.assertRaises(ValidationError) as caught:
+            wizard.action_plan()
+        self.assertIn("Q1 2027 is outside the budget", str(caught.exception))
+        self.assertEqual(Review.search_count([]), before)
+        # the fourth quarter is met in January of the next year: accepted
+        budget = self.env["crossovered.budget"].create(
+            {
+                "name": "Budget sans ligne (périodes)",
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+            }
+        )
+        Review.create(
+            {
+                "budget_id": budget.id,
+                "direction_ids": [Command.set(self.direction.ids)],
+                "year": 2026,
+                "quarter": "4",
+                "date": date(2027, 1, 15),
+            }
+        )
+        self.assertEqual(Review.search_count([]), before + 1)
+        # cutting the budget short to September would leave that quarter out
+        with self.assertRaises(ValidationError) as caught:
+            budget.write({"date_to": date(2026, 9, 30)})
+        self.assertIn("Q4 2026 is outside the budget", str(caught.exception))
+        budget.invalidate_recordset()
+        self.assertEqual(budget.date_to, date(2026, 12, 31))
+
+    def test_travel_in_a_month_no_budget_covers(self):
+        """December 2025 lies before every budget: the declaration is booked all
+        the same (carbon emitted is never dropped) but the 2026 budget line counts
+        only March 2026."""
+        env = self.env
+        factor = env["nm.emission.factor"].create(
+            {
+                "name": "Voiture (périodes)",
+                "code": "NM-PERIODS-CAR",
+                "value": 0.2,
+                "unit": "km",
+                "date_start": date(2020, 1, 1),
+            }
+        )
+        mode = env["nm.travel.mode"].create(
+            {
+                "name": "Voiture (périodes)",
+                "code": "car_periods",
+                "emission_factor_id": factor.id,
+                "per_vehicle": True,
+            }
+        )
+        department = env["hr.department"].create(
+            {"name": "Culture (périodes)", "analytic_account_id": self.direction.id}
+        )
+        employee = env["hr.employee"].create(
+            {"name": "Agent (périodes)", "department_id": department.id}
+        )
+        declarations = env["nm.travel.declaration"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "date": month,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "travel_type": "commute",
+                                "mode_id": mode.id,
+                                "distance_km": km,
+                                "trip_count": 10,
+                                "round_trip": True,
+                            }
+                        )
+                    ],
+                }
+                for month, km in ((date(2025, 12, 1), 10), (date(2026, 3, 1), 5))
+            ]
+        )
+        declarations.action_submit()
+        declarations.action_validate()
+        december, march = declarations.sorted("date")
+        # 10 km × 10 trips × 2 ways = 200 km × 0.2 = 40 kg; 5 km: 100 km, 20 kg
+        self.assertEqual(december.state, "booked")
+        self.assertEqual(december.analytic_line_ids.date, date(2025, 12, 31))
+        self.assertAlmostEqual(december.analytic_line_ids.carbon_kg, 40.0)
+        self.assertAlmostEqual(march.analytic_line_ids.carbon_kg, 20.0)
+        self.line.invalidate_recordset()
+        self.assertAlmostEqual(self.line.practical_carbon_kg, 20.0)

@@ -1,9 +1,10 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import carbon
 
@@ -16,6 +17,15 @@ def review_date(year, quarter):
     if month > 12:
         return date(year + 1, 1, 15)
     return date(year, month, 15)
+
+
+def quarter_bounds(year, quarter):
+    """First and last day of a quarter; None for a year no calendar has."""
+    if not MINYEAR <= (year or 0) <= MAXYEAR:
+        return None
+    first_month = int(quarter) * 3 - 2
+    last = date(year + 1, 1, 1) if quarter == "4" else date(year, first_month + 3, 1)
+    return date(year, first_month, 1), date.fromordinal(last.toordinal() - 1)
 
 
 class NmBudgetReview(models.Model):
@@ -135,6 +145,30 @@ class NmBudgetReview(models.Model):
             review.practical_carbon_kg = sum(lines.mapped("practical_carbon_kg"))
             review.carbon_percentage = carbon.share_used(
                 review.practical_carbon_kg, review.planned_carbon_kg
+            )
+
+    @api.constrains("year", "quarter", "budget_id")
+    def _check_quarter_within_budget(self):
+        """The snapshot is the budget's: a quarter the budget does not cover
+        would give its figures under another period's name."""
+        for review in self:
+            budget = review.budget_id
+            if not (budget.date_from and budget.date_to and review.quarter):
+                continue
+            bounds = quarter_bounds(review.year, review.quarter)
+            if bounds and bounds[1] >= budget.date_from and bounds[0] <= budget.date_to:
+                continue
+            raise ValidationError(
+                self.env._(
+                    "Q%(quarter)s %(year)s is outside the budget “%(budget)s” "
+                    "(%(start)s – %(end)s): choose a quarter and a year within the "
+                    "budget's period.",
+                    quarter=review.quarter,
+                    year=review.year,
+                    budget=budget.display_name,
+                    start=format_date(self.env, budget.date_from),
+                    end=format_date(self.env, budget.date_to),
+                )
             )
 
     @api.model_create_multi
