@@ -573,21 +573,16 @@ def odoo_update(odoo, conf, db, modules, logfile):
     return proc.returncode
 
 
-def outdated_modules(db: str, addons: dict[str, dict]) -> list[str]:
-    """Installed addons whose code has a newer version than the database."""
-    names = ", ".join(sql_literal(name) for name in addons)
+def installed_versions(db: str, names) -> dict[str, str]:
+    """{addon: installed version} for those of ``names`` installed in ``db``."""
+    listed = ", ".join(sql_literal(name) for name in names)
     rows = psql(
-        f"SELECT name, latest_version FROM ir_module_module WHERE name IN ({names}) "
+        f"SELECT name, latest_version FROM ir_module_module WHERE name IN ({listed}) "
         "AND state = 'installed'",
         dbname=db,
         check=False,
     ).stdout.split()
-    installed = dict(row.split("|", 1) for row in rows if "|" in row)
-    return [
-        name
-        for name, manifest in addons.items()
-        if name in installed and installed[name] != manifest.get("version")
-    ]
+    return dict(row.split("|", 1) for row in rows if "|" in row)
 
 
 def odoo_uninstall(odoo, conf, db, module, logfile):
@@ -1115,15 +1110,14 @@ def prepare_demo_db(odoo, conf, ours, order) -> None:
     missing = order
     fresh = not database_exists(DEMO_DB)
     if not fresh:
-        names = ", ".join(sql_literal(x) for x in order)
-        installed = psql(
-            f"SELECT name FROM ir_module_module WHERE name IN ({names}) "
-            "AND state = 'installed'",
-            dbname=DEMO_DB,
-            check=False,
-        ).stdout.split()
+        installed = installed_versions(DEMO_DB, order)
         missing = [name for name in order if name not in installed]
-        outdated = outdated_modules(DEMO_DB, ours)
+        # a newer version in the code than in the database: upgrade (migrations)
+        outdated = [
+            name
+            for name in order
+            if name in installed and installed[name] != ours[name].get("version")
+        ]
         say(
             f"reusing {DEMO_DB}; to install: {', '.join(missing) or 'nothing'}; "
             f"to upgrade: {', '.join(outdated) or 'nothing'}"

@@ -43,13 +43,10 @@ class CrossoveredBudget(models.Model):
             )
 
     @api.constrains("date_from", "date_to")
-    def _check_lines_within_period(self):
-        """Moving a budget's dates must not leave lines outside its period."""
+    def _check_period_holds_its_records(self):
+        """Moving a budget's dates must not leave its lines, nor an execution
+        review's quarter, outside its period."""
         self.crossovered_budget_line_ids._check_within_budget_period()
-
-    @api.constrains("date_from", "date_to")
-    def _check_reviews_within_period(self):
-        """Nor leave an execution review's quarter outside it."""
         self.env["nm.budget.review"].sudo().search(
             [("budget_id", "in", self.ids)]
         )._check_quarter_within_budget()

@@ -52,3 +52,11 @@ class TestCarbonTools(BaseCase):
         self.assertEqual(carbon.share_used(-30.0, 600.0), -5.0)
         self.assertEqual(carbon.share_used(250.0, 0.0), 0.0)
         self.assertEqual(carbon.share_used(0.0, 0.0), 0.0)
+
+    def test_parse_decimal(self):
+        self.assertEqual(carbon.parse_decimal("4,5"), 4.5)
+        self.assertEqual(carbon.parse_decimal(" 1 234.5 "), 1234.5)
+        self.assertEqual(carbon.parse_decimal("", empty=0.0), 0.0)
+        for text in ("", "douze", "nan", "inf", "1e999"):
+            with self.assertRaises(ValueError):
+                carbon.parse_decimal(text)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Plain carbon arithmetic, kept out of the ORM so it is easy to read and test."""
 
+import math
 from datetime import date
 
 # Units a factor can be expressed in, with the base unit they convert to and the ratio.
@@ -57,6 +58,24 @@ def target_kg(baseline_kg, reduction_rate, baseline_year, year):
 def remaining_share(reduction_rate, years):
     """Share of the baseline still emitted after ``years`` years (0.96**27 ≈ 0.33)."""
     return (1 - reduction_rate) ** years
+
+
+def parse_decimal(text, empty=None):
+    """A number typed by a person: '1 234,5', '1234.5' or '1\u202f000'.
+
+    An empty text gives ``empty``, or raises ValueError when ``empty`` is None.
+    Raises ValueError for text, and for 'nan', 'inf' or '1e999', which Python's
+    float() would otherwise accept."""
+    cleaned = (text or "").strip().replace("\u202f", "").replace("\xa0", "")
+    cleaned = cleaned.replace(" ", "").replace(",", ".")
+    if not cleaned:
+        if empty is None:
+            raise ValueError("empty")
+        return empty
+    value = float(cleaned)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
 
 
 def share_used(booked, planned):

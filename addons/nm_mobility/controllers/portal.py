@@ -2,13 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The agent's page /my/travel: a plain HTML form that works without JavaScript."""
 
-import math
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request, route
 
+from odoo.addons.nm_carbon_budget.tools import carbon
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..tools import travel
@@ -19,15 +19,8 @@ MAX_ROWS = 30
 
 
 def _to_float(text):
-    """A number typed by a French user: "4,5" is 4.5; empty is 0. Raises
-    ValueError for text, and for "nan", "inf" or "1e999" that Python would
-    otherwise accept."""
-    text = (text or "").strip().replace("\u202f", "").replace("\xa0", "")
-    text = text.replace(" ", "")
-    value = float(text.replace(",", ".")) if text else 0.0
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
+    """A number typed by a French user: "4,5" is 4.5; empty is 0."""
+    return carbon.parse_decimal(text, empty=0.0)
 
 
 def _to_count(text):
@@ -183,25 +176,22 @@ class TravelPortal(CustomerPortal):
             ._fields["travel_type"]
             ._description_selection(request.env)
         }
-        for index in range(MAX_ROWS):
-            prefix = f"line_{index}_"
-            if prefix + "mode_id" not in post:
-                continue
-            mode_text = post.get(prefix + "mode_id") or ""
-            distance = _to_float(post.get(prefix + "distance_km"))
-            trips = _to_count(post.get(prefix + "trip_count"))
-            if not mode_text and not distance and not trips:
-                continue  # an empty row
-            mode_id = int(mode_text) if mode_text.isdigit() else 0
-            travel_type = post.get(prefix + "travel_type")
+        # the rows as typed, then their numbers read (ValueError if one is not)
+        for typed in self._typed_rows(post):
+            distance = _to_float(typed["distance_km"])
+            trips = _to_count(typed["trip_count"])
+            if not typed["mode_id"] and not distance and not trips:
+                continue  # "0" typed in an otherwise empty row
             rows.append(
                 {
-                    "travel_type": travel_type if travel_type in types else "commute",
-                    "mode_id": mode_id if mode_id in modes else False,
+                    "travel_type": typed["travel_type"]
+                    if typed["travel_type"] in types
+                    else "commute",
+                    "mode_id": typed["mode_id"] if typed["mode_id"] in modes else False,
                     "distance_km": distance,
                     "trip_count": trips,
-                    "round_trip": bool(post.get(prefix + "round_trip")),
-                    "occupants": _to_count(post.get(prefix + "occupants")) or 1,
+                    "round_trip": typed["round_trip"],
+                    "occupants": _to_count(typed["occupants"]) or 1,
                 }
             )
         return rows

@@ -5,6 +5,9 @@
 import calendar
 import datetime
 
+# typed numbers are read as everywhere in the suite (re-exported for callers)
+from odoo.addons.nm_carbon_budget.tools.carbon import parse_decimal  # noqa: F401
+
 ALLOWED_EVIDENCE_EXTENSIONS = (
     ".pdf",
     ".png",
@@ -37,18 +40,6 @@ def progress_ratio(baseline, target, value):
     if value is None or target == baseline:
         return None
     return (value - baseline) / (target - baseline)
-
-
-def parse_decimal(text):
-    """A number typed by a person: '1 234,5' or '1234.5'. Raises ValueError."""
-    cleaned = (text or "").strip().replace("\u202f", "").replace("\xa0", "")
-    cleaned = cleaned.replace(" ", "").replace(",", ".")
-    if not cleaned:
-        raise ValueError("empty")
-    value = float(cleaned)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("not finite")
-    return value
 
 
 def evidence_allowed(filename):
