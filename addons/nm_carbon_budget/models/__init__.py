@@ -1,4 +1,5 @@
 from . import nm_batched_aggregate_mixin
+from . import nm_locked_mixin
 from . import nm_carbon_category
 from . import nm_emission_factor
 from . import res_company
