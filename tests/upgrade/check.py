@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Upgrade check, run by ``./nm test`` through ``odoo shell`` (``env`` is given).
 
-Three steps, each a call appended to this file by scripts/nm.py:
+Three steps, each a call appended to this file by ./nm (scripts/nmtool/upgrade.py):
 
 * ``prepare()`` on the database built with the previous versions' code: adds the
   data the migrations must carry that the demo does not have;

@@ -19,13 +19,13 @@ Usage: ./nm bench [--scale S|L] [--rebuild]
 
 from __future__ import annotations
 
-import sys
+import argparse
 import textwrap
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import nm  # noqa: E402
+from .common import TEST_DB_PREFIX, VAR, Fail, step
+from .discovery import require_odoo
+from .odoorun import free_port, http_ok, odoo_install, odoo_shell, write_config
+from .pg import database_exists, drop_database, ensure_postgres, module_state
 
 SCALES = {
     # directions, positions per direction, analytic lines, declarations to validate
@@ -240,15 +240,12 @@ def measure_portal(odoo, conf, db) -> str:
     import time
     import urllib.parse
 
-    log = nm.VAR / "bench" / "portal_setup.log"
+    log = VAR / "bench" / "portal_setup.log"
     script = PORTAL_SETUP.format(login=PORTAL_LOGIN, count=PORTAL_CONVENTIONS)
-    if (
-        nm.odoo_shell(odoo, conf, db, script, log)
-        or "PORTAL_READY" not in log.read_text()
-    ):
+    if odoo_shell(odoo, conf, db, script, log) or "PORTAL_READY" not in log.read_text():
         return f"(5) portal list: setup failed, see {log}"
-    port = nm.free_port()
-    server_log = nm.VAR / "bench" / "portal_server.log"
+    port = free_port()
+    server_log = VAR / "bench" / "portal_server.log"
     cmd = [
         *odoo.cmd,
         "-c",
@@ -267,7 +264,7 @@ def measure_portal(odoo, conf, db) -> str:
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
-            if nm.http_ok(f"{base}/web/login"):
+            if http_ok(f"{base}/web/login"):
                 break
             time.sleep(1)
         else:
@@ -317,31 +314,29 @@ def measure_portal(odoo, conf, db) -> str:
 
 
 def main(argv=None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="nm bench")
     parser.add_argument("--scale", choices=[*SCALES, "both"], default="S")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args(argv)
-    odoo = nm.require_odoo()
-    nm.ensure_postgres()
-    conf = nm.write_config(nm.VAR / "bench" / "odoo-bench.conf", odoo)
+    odoo = require_odoo()
+    ensure_postgres()
+    conf = write_config(VAR / "bench" / "odoo-bench.conf", odoo)
     for scale in SCALES if args.scale == "both" else [args.scale]:
-        db = f"{nm.TEST_DB_PREFIX}bench_{scale.lower()}"
-        if args.rebuild and nm.database_exists(db):
-            nm.drop_database(db)
-        fresh = not nm.database_exists(db)
+        db = f"{TEST_DB_PREFIX}bench_{scale.lower()}"
+        if args.rebuild and database_exists(db):
+            drop_database(db)
+        fresh = not database_exists(db)
         missing = (
             ADDONS
             if fresh
-            else [name for name in ADDONS if nm.module_state(db, name) != "installed"]
+            else [name for name in ADDONS if module_state(db, name) != "installed"]
         )
         if missing:
-            nm.step(f"Installing {', '.join(missing)} into {db}")
-            log = nm.VAR / "bench" / f"install_{scale}.log"
+            step(f"Installing {', '.join(missing)} into {db}")
+            log = VAR / "bench" / f"install_{scale}.log"
             log.parent.mkdir(parents=True, exist_ok=True)
-            if nm.odoo_install(odoo, conf, db, missing, log, demo=False):
-                raise nm.Fail(f"install failed, see {log}")
+            if odoo_install(odoo, conf, db, missing, log, demo=False):
+                raise Fail(f"install failed, see {log}")
         directions, positions, lines, declarations = SCALES[scale]
         script = MEASURE.format(
             scale=scale,
@@ -351,15 +346,11 @@ def main(argv=None) -> int:
             declarations=declarations,
         )
         what = "generating and measuring" if fresh else "measuring (data already there)"
-        nm.step(f"Scale {scale}: {what}")
-        log = nm.VAR / "bench" / f"measure_{scale}.log"
-        rc = nm.odoo_shell(odoo, conf, db, script, log)
+        step(f"Scale {scale}: {what}")
+        log = VAR / "bench" / f"measure_{scale}.log"
+        rc = odoo_shell(odoo, conf, db, script, log)
         print(log.read_text(encoding="utf-8"))
         if rc:
             return rc
         print(measure_portal(odoo, conf, db))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
