@@ -27,7 +27,7 @@ from .pg import (
     psql,
     sql_literal,
 )
-from .system import pip_install
+from .system import ensure_wkhtmltopdf, pip_install
 
 DEMO_LANG = "fr_FR"
 
@@ -137,6 +137,7 @@ def cmd_demo(args) -> int:
         step("Finding Odoo 19")
         odoo = require_odoo()
         ensure_postgres()
+        ensure_wkhtmltopdf()
         ours = find_addons(addons_dir())
         order = install_order(ours)
         if not order:

@@ -82,3 +82,21 @@ def ensure_browser(odoo: Odoo) -> None:
         say(
             "WARNING: websocket-client is not importable: browser tests will be skipped"
         )
+
+
+def ensure_wkhtmltopdf() -> None:
+    """Debian's wkhtmltopdf, which Odoo runs to print PDF reports (without it they
+    open as HTML)."""
+    step("PDF reports (wkhtmltopdf)")
+    if not shutil.which("wkhtmltopdf"):
+        say("wkhtmltopdf not in PATH: installing Debian's wkhtmltopdf")
+        try:
+            apt_install(["wkhtmltopdf"])
+        except Fail as exc:
+            say(f"WARNING: {exc}; PDF reports will open as HTML")
+    found = shutil.which("wkhtmltopdf")
+    version = ""
+    if found:
+        proc = subprocess.run([found, "--version"], capture_output=True, text=True)
+        version = f" ({proc.stdout.strip()})" if proc.returncode == 0 else ""
+    say(f"wkhtmltopdf: {found or 'NONE'}{version}")

@@ -22,7 +22,7 @@ from .lint import lint
 from .odoorun import free_port, log_problems, odoo_install, show_problems, write_config
 from .pg import drop_database, ensure_postgres, unique_db_name
 from .results import Results, count_junit
-from .system import ensure_browser, pip_install
+from .system import ensure_browser, ensure_wkhtmltopdf, pip_install
 from .upgrade import upgrade_check
 
 
@@ -99,6 +99,7 @@ def cmd_test(args) -> int:
         say(f"Using {odoo.description}")
         ensure_postgres()
         ensure_browser(odoo)
+        ensure_wkhtmltopdf()
 
         ours = find_addons(addons_dir())
         order = install_order(ours)
