@@ -18,6 +18,7 @@ Environment variables:
     NM_SKIP_APT=1     never call apt-get (PostgreSQL, Chromium must be there).
     NM_FAKE_NO_ODOO=1 behave as if no Odoo 19 were installed (to test that path).
     NM_SKIP_IU=1      skip the install/uninstall check of ``./nm test``.
+    NM_SKIP_UPSTREAM=1 skip the upstream suites (modules we extend) of ``./nm test``.
 """
 
 from __future__ import annotations

@@ -24,12 +24,23 @@ from .pg import drop_database, ensure_postgres, unique_db_name
 from .results import Results, count_junit
 from .system import ensure_browser, ensure_wkhtmltopdf, pip_install
 from .upgrade import upgrade_check
+from .upstream import run_upstream
 
 
 def prune_runs(keep: int = 5) -> None:
     runs = sorted((VAR / "test-runs").glob("*_*"))
     for old in runs[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def pytest_base(conf, db) -> list:
+    """pytest-odoo on the test database, browser tests included."""
+    return [
+        sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+        "--rootdir", ROOT, "--odoo-database", db, "--odoo-config", conf,
+        "--odoo-http", "--odoo-log-level", "warn",
+        "-o", "junit_family=xunit1", "-q", "-rfEs", "--color=no",
+    ]  # fmt: skip
 
 
 def run_pytest(odoo, conf, db, args, junit, results) -> None:
@@ -47,12 +58,7 @@ def run_pytest(odoo, conf, db, args, junit, results) -> None:
     if not paths:
         say("  no tests/ directory found")
         return
-    cmd = [
-        sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-        "--rootdir", ROOT, "--odoo-database", db, "--odoo-config", conf,
-        "--odoo-http", "--odoo-log-level", "warn", "--junitxml", junit,
-        "-o", "junit_family=xunit1", "-q", "-rfEs", "--color=no",
-    ]  # fmt: skip
+    cmd = [*pytest_base(conf, db), "--junitxml", junit]
     if args.k:
         cmd += ["-k", args.k]
     if junit.exists():
@@ -69,6 +75,27 @@ def run_pytest(odoo, conf, db, args, junit, results) -> None:
         results.add("pytest session (exit code 1 without failed test)", False)
 
 
+def no_odoo(why: str, args, results: Results) -> int:
+    """Without Odoo only the lint ran: say loudly what could not run."""
+    files = odoo_test_files()
+    modules = sorted({f.parent.parent.name for f in files})
+    loud(
+        [
+            f"NO ODOO 19 FOUND: {why}.",
+            f"{len(files)} Odoo test file(s) in {len(modules)} module(s) "
+            f"could NOT run: {', '.join(modules) or '-'}",
+            "nor the install of the addons, nor the install/uninstall check.",
+            "Only the lint ran.",
+            "",
+            *HOW_TO_GET_ODOO.splitlines(),
+        ]
+    )
+    if args.require_odoo:
+        results.add("Odoo 19 available (--require-odoo)", False)
+    say(results.summary())
+    return 1 if results.failed else 0
+
+
 def cmd_test(args) -> int:
     started = time.monotonic()
     results = Results()
@@ -79,23 +106,7 @@ def cmd_test(args) -> int:
         step("Finding Odoo 19")
         odoo, why = find_odoo()
         if odoo is None:
-            files = odoo_test_files()
-            modules = sorted({f.parent.parent.name for f in files})
-            loud(
-                [
-                    f"NO ODOO 19 FOUND: {why}.",
-                    f"{len(files)} Odoo test file(s) in {len(modules)} module(s) "
-                    f"could NOT run: {', '.join(modules) or '-'}",
-                    "nor the install of the addons, nor the install/uninstall check.",
-                    "Only the lint ran.",
-                    "",
-                    *HOW_TO_GET_ODOO.splitlines(),
-                ]
-            )
-            if args.require_odoo:
-                results.add("Odoo 19 available (--require-odoo)", False)
-            say(results.summary())
-            return 1 if results.failed else 0
+            return no_odoo(why, args, results)
         say(f"Using {odoo.description}")
         ensure_postgres()
         ensure_browser(odoo)
@@ -128,13 +139,16 @@ def cmd_test(args) -> int:
         ]
         for text in warnings[:10]:
             say(f"  warning: {text.splitlines()[0]}")
+        full_run = not args.paths and not args.k
         if rc == 0:
             # The database is usable even when the log had errors: run the tests too.
             run_pytest(odoo, conf, db, args, RUN_DIR / "junit.xml", results)
+            if full_run and os.environ.get("NM_SKIP_UPSTREAM") != "1":
+                junit = RUN_DIR / "junit-upstream.xml"
+                run_upstream(odoo, pytest_base(conf, db), junit, results)
         else:
             say("  tests not run: the database could not be set up")
 
-        full_run = not args.paths and not args.k
         if os.environ.get("NM_SKIP_IU") == "1" or not full_run:
             say(
                 "\n(install/uninstall and upgrade checks skipped: NM_SKIP_IU=1, -k or "
