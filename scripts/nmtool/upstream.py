@@ -28,7 +28,7 @@ UPSTREAM_SUITES = {
 # with the reason, checked on such a database: "path::Class::test": "why".
 UPSTREAM_DESELECTED: dict[str, str] = {}
 
-SUITE_OF = re.compile(r"odoo\.addons\.(\w+)\.tests\b")
+SUITE_OF = re.compile(r"(\w+)/tests/")  # a test case's file: <module>/tests/...
 
 
 def suite_paths(odoo: Odoo) -> tuple[list[str], list[str]]:
@@ -56,7 +56,7 @@ def per_suite(junit: Path) -> dict[str, list[int]]:
     """{module: [passed, failed, skipped]} of a junit report."""
     counts: dict[str, list[int]] = {}
     for case in ET.parse(junit).iter("testcase"):
-        match = SUITE_OF.search(case.get("classname", ""))
+        match = SUITE_OF.search(case.get("file", ""))
         module = match.group(1) if match else "?"
         kinds = {child.tag for child in case}
         index = 1 if kinds & {"failure", "error"} else 2 if "skipped" in kinds else 0
