@@ -23,6 +23,7 @@
     "data": [
         "security/nm_carbon_budget_security.xml",
         "security/ir.model.access.csv",
+        "security/nm_carbon_budget_oca_access.xml",
         "data/nm_carbon_category_data.xml",
         "data/nm_emission_factor_data.xml",
         "views/nm_carbon_budget_menus.xml",
@@ -43,6 +44,7 @@
         "data/nm_carbon_amendment_tier_data.xml",
         "data/nm_budget_review_template_data.xml",
         "report/nm_carbon_budget_reports.xml",
+        "report/nm_carbon_amendment_report.xml",
         "views/nm_carbon_amendment_views.xml",
         "views/nm_carbon_amendment_chain_views.xml",
         "views/nm_decarbonation_action_views.xml",
@@ -50,6 +52,7 @@
     ],
     "demo": [
         "demo/nm_carbon_budget_demo.xml",
+        "demo/nm_direction_head_demo.xml",
         "demo/nm_carbon_amendment_demo.xml",
     ],
 }

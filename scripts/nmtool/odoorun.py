@@ -26,6 +26,7 @@ def free_port() -> int:
 
 def write_config(path: Path, odoo: Odoo, extra_paths=(), **options) -> Path:
     db = db_settings()
+    odoo.env.setdefault("NM_CHAIN_KEY", "nm-test-and-demo-only")  # DM seals (HMAC)
     values = {
         "addons_path": ",".join([*odoo.addons_paths, *map(str, extra_paths)]),
         "data_dir": str(VAR / "data"),

@@ -23,3 +23,4 @@ from . import nm_decarbonation_action
 from . import nm_budget_review_template
 from . import nm_budget_review
 from . import nm_budget_review_decision
+from . import tier_review

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class AccountAnalyticAccount(models.Model):
@@ -18,6 +19,16 @@ class AccountAnalyticAccount(models.Model):
         aggregator="sum",
         help="Carbon booked on the account, read on its plan's column. Use the "
         "date filters (from_date / to_date) to restrict the period.",
+    )
+
+    direction_head_ids = fields.Many2many(
+        "res.users",
+        "nm_direction_head_rel",
+        "analytic_account_id",
+        "user_id",
+        string="Direction heads",
+        help="Who heads this direction: they see and approve its carbon amendments "
+        "(the direction-head tier). Set by the carbon controllers.",
     )
 
     @api.depends_context("from_date", "to_date")
@@ -40,3 +51,28 @@ class AccountAnalyticAccount(models.Model):
                 totals[account.id] += carbon_kg
         for account in self:
             account.carbon_kg = totals.get(account.id, 0.0)
+
+    def write(self, vals):
+        # heading a direction is a right (approving its DM carbone): not for the
+        # analytic accountants to give themselves
+        if (
+            "direction_head_ids" in vals
+            and not self.env.su
+            and not self.env.user.has_group("nm_carbon_budget.group_carbon_controller")
+        ):
+            raise AccessError(
+                self.env._("Only a carbon controller names the heads of a direction.")
+            )
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if (
+            any(vals.get("direction_head_ids") for vals in vals_list)
+            and not self.env.su
+            and not self.env.user.has_group("nm_carbon_budget.group_carbon_controller")
+        ):
+            raise AccessError(
+                self.env._("Only a carbon controller names the heads of a direction.")
+            )
+        return super().create(vals_list)

@@ -29,16 +29,20 @@ class AccountBudgetPost(models.Model):
     def _carbon_category_pairs(self):
         """(position id, emission item id) for every item a position covers: its
         own items and every item below them."""
-        own = self.carbon_category_ids
+        # Read as superuser: the € figures of a budget line depend on them, and an
+        # accountant without carbon rights must still see those figures.
+        positions = self.sudo()
+        own = positions.carbon_category_ids
         if not own:
             return []
         covered = (
             self.env["nm.carbon.category"]
+            .sudo()
             .with_context(active_test=False)
             .search([("id", "child_of", own.ids)])
         )
         pairs = set()
-        for position in self:
+        for position in positions:
             prefixes = [f"{cat.parent_path}" for cat in position.carbon_category_ids]
             for category in covered:
                 if any(category.parent_path.startswith(prefix) for prefix in prefixes):

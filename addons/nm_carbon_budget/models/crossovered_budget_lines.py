@@ -254,8 +254,10 @@ class CrossoveredBudgetLines(models.Model):
         if without_account:
             branches.append(
                 SQL(
-                    """SELECT bl.id, bl.general_budget_id, -aml.balance, 0.0,
-                              aml.account_id, NULL::integer
+                    """SELECT bl.id AS line_id, bl.general_budget_id AS position_id,
+                              -aml.balance AS amount, 0.0 AS carbon_kg,
+                              aml.account_id AS general_account_id,
+                              NULL::integer AS carbon_category_id
                          FROM crossovered_budget_lines bl
                          JOIN account_budget_rel rel
                            ON rel.budget_id = bl.general_budget_id

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 from ..tools import carbon
+from .nm_locked_mixin import ALL
 
 QUARTERS = [("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 
@@ -34,8 +35,24 @@ class NmBudgetReview(models.Model):
 
     _name = "nm.budget.review"
     _description = "Execution review meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "nm.locked.mixin"]
     _order = "date desc, id desc"
+
+    # The snapshot is taken by "Hold" and is the meeting's record: what it covers
+    # is frozen once held, everything once closed (reopen to complete the minutes).
+    _nm_workflow_fields = frozenset({"state", "held_date", "line_ids"})
+    _nm_locked_fields = {
+        "held": (
+            "budget_id",
+            "direction_ids",
+            "year",
+            "quarter",
+            "company_id",
+            "held_date",
+        ),
+        "closed": ALL,
+    }
+    _nm_undeletable_states = ("held", "closed")
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     direction_ids = fields.Many2many(
@@ -178,10 +195,6 @@ class NmBudgetReview(models.Model):
         return reviews
 
     def write(self, vals):
-        if "line_ids" in vals and any(r.state != "planned" for r in self):
-            raise UserError(
-                self.env._("The snapshot of a held review cannot be changed.")
-            )
         res = super().write(vals)
         if "participant_ids" in vals or "date" in vals:
             self.filtered(lambda r: r.state == "planned")._schedule_reminders()
@@ -224,8 +237,13 @@ class NmBudgetReview(models.Model):
             lambda line: line.analytic_account_id in self.direction_ids
         )
 
+    def _nm_check_can_act(self):
+        if not self.env.su:
+            self.check_access("write")
+
     def action_hold(self):
         """The meeting is held: freeze the figures of the directions' lines."""
+        self._nm_check_can_act()
         for review in self:
             if review.state != "planned":
                 raise UserError(
@@ -253,8 +271,13 @@ class NmBudgetReview(models.Model):
                         "practical_carbon_kg": carbon_kg,
                     }
                 )
-            review.line_ids = [(5, 0, 0)] + [(0, 0, v) for v in vals]
-            review.write({"state": "held", "held_date": fields.Datetime.now()})
+            review._nm_workflow_write(
+                {
+                    "line_ids": [(5, 0, 0)] + [(0, 0, v) for v in vals],
+                    "state": "held",
+                    "held_date": fields.Datetime.now(),
+                }
+            )
             review.activity_ids.filtered(
                 lambda a: (
                     a.activity_type_id
@@ -266,15 +289,17 @@ class NmBudgetReview(models.Model):
         return True
 
     def action_close(self):
+        self._nm_check_can_act()
         if any(review.state != "held" for review in self):
             raise UserError(self.env._("Only a held review can be closed."))
-        self.write({"state": "closed"})
+        self._nm_workflow_write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        self._nm_check_can_act()
         if any(review.state != "closed" for review in self):
             raise UserError(self.env._("Only a closed review can be reopened."))
-        self.write({"state": "held"})
+        self._nm_workflow_write({"state": "held"})
         return True
 
     def action_print_fiche(self):
@@ -289,7 +314,13 @@ class NmBudgetReviewLine(models.Model):
 
     _name = "nm.budget.review.line"
     _description = "Execution review: frozen budget line"
+    _inherit = ["nm.locked.mixin"]
     _order = "review_id, analytic_account_id, general_budget_id"
+
+    # Figures frozen by "Hold": written by the workflow only, in every state.
+    _nm_lock_state = "review_id.state"
+    _nm_locked_fields = dict.fromkeys(("planned", "held", "closed"), ALL)
+    _nm_undeletable_states = ("planned", "held", "closed")
 
     review_id = fields.Many2one(
         "nm.budget.review", required=True, ondelete="cascade", index=True

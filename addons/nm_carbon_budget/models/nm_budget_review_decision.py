@@ -3,11 +3,19 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .nm_locked_mixin import ALL
+
 
 class NmBudgetReviewDecision(models.Model):
     _name = "nm.budget.review.decision"
     _description = "Execution review decision"
+    _inherit = ["nm.locked.mixin"]
     _order = "review_id, due_date, id"
+
+    # The decisions of a closed review are its record; reopen it to change them.
+    _nm_lock_state = "review_id.state"
+    _nm_locked_fields = {"closed": ALL}
+    _nm_undeletable_states = ("closed",)
 
     review_id = fields.Many2one(
         "nm.budget.review", required=True, ondelete="cascade", index=True

@@ -5,13 +5,14 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-# Context key under which action_apply writes envelopes and applied amendments.
-APPLY_CONTEXT_KEY = "nm_carbon_amendment_apply"
-# Fields the chatter and activities may still write on an applied amendment.
-ALWAYS_WRITABLE_PREFIXES = ("message_", "activity_")
+from .nm_locked_mixin import ALL
+
+# States in which a DM's content is frozen: under approval, approved, applied,
+# cancelled (sent back to draft to be edited again).
+FROZEN_STATES = ("submitted", "approved", "applied", "cancel")
 
 
 def format_kg(value):
@@ -25,8 +26,29 @@ class NmCarbonAmendment(models.Model):
 
     _name = "nm.carbon.amendment"
     _description = "Carbon budget amendment (DM carbone)"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "tier.validation",
+        "nm.locked.mixin",
+    ]
     _order = "date desc, id desc"
+
+    # The state and what the workflow records change only through the action_*
+    # methods and the approval tiers; the chain fields only through sealing.
+    _nm_workflow_fields = frozenset(
+        {
+            "state",
+            "applied_date",
+            "applied_by_id",
+            "chain_sequence",
+            "chain_previous_hash",
+            "chain_hash",
+            "review_ids",
+        }
+    )
+    _nm_locked_fields = dict.fromkeys(FROZEN_STATES, ALL)
+    _nm_undeletable_states = ("submitted", "approved", "applied")
 
     _state_from = ["draft", "submitted"]
     _state_to = ["approved", "applied"]
@@ -93,6 +115,13 @@ class NmCarbonAmendment(models.Model):
         string="Directions",
         compute="_compute_totals",
     )
+    direction_head_ids = fields.Many2many(
+        "res.users",
+        string="Direction heads",
+        compute="_compute_direction_head_ids",
+        help="Reviewers of the direction-head tier: the heads of the amendment's "
+        "directions; the carbon controllers for a direction without a head.",
+    )
     needs_top_tier = fields.Boolean(
         string="Needs the executive",
         compute="_compute_needs_top_tier",
@@ -134,6 +163,19 @@ class NmCarbonAmendment(models.Model):
             amendment.direction_ids = (
                 amendment.line_ids.budget_line_id.analytic_account_id
             )
+
+    @api.depends("line_ids.budget_line_id.analytic_account_id.direction_head_ids")
+    def _compute_direction_head_ids(self):
+        controllers = self.env.ref("nm_carbon_budget.group_carbon_controller").sudo()
+        for amendment in self:
+            directions = amendment.sudo().line_ids.budget_line_id.analytic_account_id
+            heads = directions.direction_head_ids
+            if not directions or any(not d.direction_head_ids for d in directions):
+                company = amendment.company_id
+                heads |= controllers.all_user_ids.filtered(
+                    lambda u, company=company: u.company_ids & company
+                )
+            amendment.direction_head_ids = heads
 
     @api.depends(
         "amendment_type",
@@ -203,39 +245,74 @@ class NmCarbonAmendment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get(APPLY_CONTEXT_KEY):
-            locked_fields = [
-                name for name in vals if not name.startswith(ALWAYS_WRITABLE_PREFIXES)
-            ]
-            if locked_fields and any(a.state == "applied" for a in self):
-                raise UserError(
-                    self.env._(
-                        "An applied amendment cannot be changed: create a new "
-                        "amendment to correct it."
-                    )
-                )
-            if locked_fields and any(
-                a.state == "approved" and vals.get("state") != "cancel" for a in self
-            ):
-                raise UserError(
-                    self.env._(
-                        "An approved amendment can only be applied or cancelled."
-                    )
-                )
+        # Checked before tier.validation's own write, which deletes the reviews
+        # of a document whose state goes back.
+        if not self.env.su:
+            self._nm_check_write(vals)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        if any(a.state not in ("draft", "cancel") for a in self):
-            raise UserError(
+    def unlink(self):
+        if not self.env.su:
+            self._nm_check_unlink()
+        # the reviews of a deletable draft are the workflow's, removed with it
+        self.sudo().review_ids.unlink()
+        return super().unlink()
+
+    # ------------------------------------------------------------------ rights
+
+    def _nm_check_can_act(self):
+        """Submitting, cancelling or sending back to draft is for those who may
+        edit the DM: the heads of its directions and the controllers."""
+        if self.env.su:
+            return
+        self.check_access("write")
+
+    def _nm_check_can_apply(self):
+        if self.env.su or self.env.user.has_group(
+            "nm_carbon_budget.group_carbon_controller"
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a carbon controller applies an approved carbon amendment to "
+                "the envelopes."
+            )
+        )
+
+    def _nm_check_reviewer(self, tiers):
+        """Only a reviewer of the tier now open may approve or reject it."""
+        self.ensure_one()
+        if self.env.su:
+            return
+        self.check_access("read")
+        reviews = self.sudo().review_ids
+        if tiers:
+            reviews &= tiers.sudo()
+        current = reviews.filtered(
+            lambda r: (
+                r.status in ("waiting", "pending")
+                and r.can_review
+                and self.env.user in r.reviewer_ids
+            )
+        )
+        if not current:
+            open_reviews = self.sudo().review_ids.filtered(
+                lambda r: r.status == "pending"
+            )
+            raise AccessError(
                 self.env._(
-                    "Only draft or cancelled amendments can be deleted; an applied "
-                    "amendment is kept and corrected by a new one."
+                    "You are not a reviewer of the tier %(name)s waits for "
+                    "(%(tier)s): only its assigned reviewers can approve or reject it.",
+                    name=self.name,
+                    tier=", ".join(open_reviews.mapped("name")) or self.env._("none"),
                 )
             )
 
+    # ------------------------------------------------------------------ actions
+
     def action_submit(self):
         """Check the rules, then ask for approval through the tiers."""
+        self._nm_check_can_act()
         for amendment in self:
             if amendment.state != "draft":
                 raise UserError(
@@ -245,19 +322,20 @@ class NmCarbonAmendment(models.Model):
                     )
                 )
             amendment._check_rules()
-        self.write({"state": "submitted"})
+        self._nm_workflow_write({"state": "submitted"})
         for amendment in self:
             # need_validation has no dependencies: never trust a cached value
             amendment.invalidate_recordset(["need_validation"])
-            if amendment.need_validation:
-                amendment.request_validation()
+            if amendment.sudo().need_validation:
+                amendment._nm_request_validation()
                 amendment.invalidate_recordset(["need_validation"])
             else:
                 # No tier applies (an administrator removed them): approved at once.
-                amendment.write({"state": "approved"})
+                amendment._nm_workflow_write({"state": "approved"})
         return True
 
     def action_draft(self):
+        self._nm_check_can_act()
         for amendment in self:
             if amendment.state not in ("submitted", "cancel"):
                 raise UserError(
@@ -266,11 +344,12 @@ class NmCarbonAmendment(models.Model):
                         "back to draft."
                     )
                 )
-        self.restart_validation()
-        self.with_context(skip_validation_check=True).write({"state": "draft"})
+        self._nm_restart_validation()
+        self._nm_workflow_write({"state": "draft"})
         return True
 
     def action_cancel(self):
+        self._nm_check_can_act()
         if any(a.state == "applied" for a in self):
             raise UserError(
                 self.env._(
@@ -278,21 +357,66 @@ class NmCarbonAmendment(models.Model):
                     "that reverses it."
                 )
             )
-        self.write({"state": "cancel"})
+        self._nm_workflow_write({"state": "cancel"})
         return True
 
     def action_apply(self):
         """Apply every line or none, under a lock on the budget lines."""
+        self._nm_check_can_apply()
         for amendment in self.sorted("id"):
             amendment._apply()
         return True
 
+    # ------------------------------------------------------------------ tiers
+    # The tier.review records of a DM change only here, as superuser, once the
+    # current user has been checked (see tier_review.py).
+
+    def request_validation(self):
+        """Public in base_tier_validation (its "Request validation" button): from
+        a user, it submits a draft through the rules; it never adds reviews to a
+        DM already under approval."""
+        if self.env.su:
+            return super().request_validation()
+        if any(a.state != "draft" for a in self):
+            raise UserError(
+                self.env._(
+                    "This amendment is already under approval or decided: its "
+                    "reviews are created when a draft is submitted."
+                )
+            )
+        self.action_submit()
+        return self.sudo().review_ids
+
+    def _nm_request_validation(self):
+        return super(NmCarbonAmendment, self.sudo()).request_validation()
+
+    def restart_validation(self):
+        self._nm_check_can_act()
+        return self._nm_restart_validation()
+
+    def _nm_restart_validation(self):
+        return super(NmCarbonAmendment, self.sudo()).restart_validation()
+
     def _validate_tier(self, tiers=False):
-        res = super()._validate_tier(tiers)
+        self._nm_check_reviewer(tiers)
+        res = super(NmCarbonAmendment, self.sudo())._validate_tier(
+            tiers and (tiers.sudo() & self.sudo().review_ids)
+        )
         self.invalidate_recordset(["need_validation", "validation_status"])
-        if self.state == "submitted" and self.validation_status == "validated":
-            self.write({"state": "approved"})
+        if self.state == "submitted" and self.sudo().validation_status == "validated":
+            self._nm_workflow_write({"state": "approved"})
         return res
+
+    def _rejected_tier(self, tiers=False):
+        self._nm_check_reviewer(tiers)
+        return super(NmCarbonAmendment, self.sudo())._rejected_tier(
+            tiers and (tiers.sudo() & self.sudo().review_ids)
+        )
+
+    @api.model
+    def _update_counter(self, review_counter):
+        # promotes the next tier's reviews to pending: the workflow's write
+        return super(NmCarbonAmendment, self.sudo())._update_counter(review_counter)
 
     def _check_rules(self):
         """Raise a UserError naming what is wrong, before anything is written."""
@@ -388,7 +512,19 @@ class NmCarbonAmendment(models.Model):
         self.ensure_one()
         if not self.needs_top_tier:
             return
-        approvers = self.review_ids.filtered(lambda r: r.status == "approved").done_by
+        # tier.review of a DM is written only by the workflow (tier_review.py):
+        # who approved, and for which tier, cannot be forged by a user.
+        approver_group = self.env.ref("nm_carbon_budget.group_carbon_approver")
+        approvers = (
+            self.sudo()
+            .review_ids.filtered(
+                lambda r: (
+                    r.status == "approved"
+                    and r.definition_id.reviewer_group_id == approver_group
+                )
+            )
+            .done_by
+        )
         if not any(
             user.has_group("nm_carbon_budget.group_carbon_approver")
             for user in approvers
@@ -447,14 +583,14 @@ class NmCarbonAmendment(models.Model):
         for line in self.line_ids.sorted("id"):
             before = running[line.budget_line_id.id]
             running[line.budget_line_id.id] = before + line.delta_kg
-            line.with_context(**{APPLY_CONTEXT_KEY: True}).write(
+            line._nm_workflow_write(
                 {"before_kg": before, "after_kg": before + line.delta_kg}
             )
         for budget_line in budget_lines.sorted("id"):
-            budget_line.with_context(**{APPLY_CONTEXT_KEY: True}).write(
+            budget_line._nm_workflow_write(
                 {"planned_carbon_kg": running[budget_line.id]}
             )
-        self.with_context(**{APPLY_CONTEXT_KEY: True}).write(
+        self._nm_workflow_write(
             {
                 "state": "applied",
                 "applied_date": fields.Datetime.now(),

@@ -1,25 +1,40 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Tamper evidence for applied DM carbone: each applied amendment hashes its content
-with the hash of the one applied before it in the same company, as Odoo does for the
+"""Tamper evidence for applied DM carbone: each applied amendment seals its content
+with the seal of the one applied before it in the same company, as Odoo does for the
 inalterability of French journal entries. Editing an applied amendment in the
-database, even by SQL, breaks the chain from that amendment on."""
+database, even by SQL, breaks the chain from that amendment on.
+
+The seal is an HMAC-SHA256 whose key lives outside the database (the ``nm_chain_key``
+option of Odoo's configuration file, or the ``NM_CHAIN_KEY`` environment variable):
+whoever can write the database but not read the server's configuration cannot
+recompute a seal that holds, even knowing the algorithm."""
 
 import hashlib
+import hmac
+import os
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-
-from .nm_carbon_amendment import APPLY_CONTEXT_KEY
+from odoo.tools import SQL, config
 
 GENESIS = "0" * 64
 # First key of the advisory lock that serialises chaining ("NMCA").
 CHAIN_LOCK_KEY = 0x4E4D4341
+CHAIN_KEY_OPTION = "nm_chain_key"
+CHAIN_KEY_VARIABLE = "NM_CHAIN_KEY"
 
 
-def amendment_fingerprint(name, budget_id, amendment_type, lines, previous_hash):
-    """sha256 of an applied amendment's content and of the previous hash.
+def chain_key():
+    """The sealing key, from Odoo's configuration file or the environment; None
+    when neither holds one."""
+    key = config.get(CHAIN_KEY_OPTION) or os.environ.get(CHAIN_KEY_VARIABLE)
+    return str(key) if key else None
+
+
+def amendment_fingerprint(name, budget_id, amendment_type, lines, previous_hash, key):
+    """HMAC-SHA256, with ``key``, of an applied amendment's content and of the
+    previous seal.
 
     ``lines`` are (budget line id, delta kg, before kg, after kg) tuples; amounts are
     written with fixed decimals so the same content always gives the same string."""
@@ -27,7 +42,9 @@ def amendment_fingerprint(name, budget_id, amendment_type, lines, previous_hash)
     for budget_line_id, delta, before, after in sorted(lines):
         parts.append(f"{budget_line_id}:{delta:.4f}:{before:.4f}:{after:.4f}")
     parts.append(previous_hash)
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+    return hmac.new(
+        key.encode("utf-8"), "|".join(parts).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
 
 class NmCarbonAmendment(models.Model):
@@ -48,9 +65,27 @@ class NmCarbonAmendment(models.Model):
     )
 
     def _apply(self):
+        # Refused before anything is written: an amendment applied without its
+        # seal would leave a hole in the chain.
+        self._nm_chain_key()
         result = super()._apply()
         self._chain()
         return result
+
+    def _nm_chain_key(self):
+        key = chain_key()
+        if not key:
+            raise UserError(
+                self.env._(
+                    "Applied carbon amendments are sealed with a secret key kept "
+                    "outside the database, and none is set on this server. Ask the "
+                    "administrator to set %(option)s in the Odoo configuration file "
+                    "(or the %(variable)s environment variable) and restart Odoo.",
+                    option=CHAIN_KEY_OPTION,
+                    variable=CHAIN_KEY_VARIABLE,
+                )
+            )
+        return key
 
     def _chain(self):
         """Give the amendment just applied its place and hash in the company's
@@ -75,7 +110,7 @@ class NmCarbonAmendment(models.Model):
         )
         last = cr.fetchone()
         sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        self.with_context(**{APPLY_CONTEXT_KEY: True}).write(
+        self._nm_workflow_write(
             {
                 "chain_sequence": sequence,
                 "chain_previous_hash": previous,
@@ -84,16 +119,17 @@ class NmCarbonAmendment(models.Model):
         )
         self.flush_recordset()
 
-    def _fingerprint(self, previous_hash):
+    def _fingerprint(self, previous_hash, key=None):
         return amendment_fingerprint(
             self.name,
             self.budget_id.id,
             self.amendment_type,
             [
                 (line.budget_line_id.id, line.delta_kg, line.before_kg, line.after_kg)
-                for line in self.line_ids
+                for line in self.sudo().line_ids
             ],
             previous_hash,
+            key or self._nm_chain_key(),
         )
 
     def _chain_report(self, company=None):
@@ -109,8 +145,9 @@ class NmCarbonAmendment(models.Model):
             order="chain_sequence",
         )
         rows, previous, broken = [], GENESIS, False
+        key = self._nm_chain_key() if chained else None
         for amendment in chained:
-            recomputed = amendment._fingerprint(previous)
+            recomputed = amendment._fingerprint(previous, key)
             holds = (
                 amendment.chain_previous_hash == previous
                 and recomputed == amendment.chain_hash
@@ -143,10 +180,11 @@ class NmCarbonAmendment(models.Model):
             order="chain_sequence",
         )
         previous = GENESIS
+        key = self._nm_chain_key() if chained else None
         for amendment in chained:
             if (
                 amendment.chain_previous_hash != previous
-                or amendment._fingerprint(previous) != amendment.chain_hash
+                or amendment._fingerprint(previous, key) != amendment.chain_hash
             ):
                 return self.browse(amendment.id)
             previous = amendment.chain_hash

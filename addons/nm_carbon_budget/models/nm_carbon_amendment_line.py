@@ -3,13 +3,22 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .nm_carbon_amendment import APPLY_CONTEXT_KEY
+from .nm_carbon_amendment import FROZEN_STATES
+from .nm_locked_mixin import ALL
 
 
 class NmCarbonAmendmentLine(models.Model):
     _name = "nm.carbon.amendment.line"
     _description = "Carbon budget amendment line"
+    _inherit = ["nm.locked.mixin"]
     _order = "amendment_id, id"
+
+    # A line changes only while its DM is a draft; what it did to the envelope is
+    # recorded by the application alone.
+    _nm_workflow_fields = frozenset({"before_kg", "after_kg"})
+    _nm_lock_state = "amendment_id.state"
+    _nm_locked_fields = dict.fromkeys(FROZEN_STATES, ALL)
+    _nm_undeletable_states = FROZEN_STATES
 
     amendment_id = fields.Many2one(
         "nm.carbon.amendment", required=True, ondelete="cascade", index=True
@@ -96,30 +105,16 @@ class NmCarbonAmendmentLine(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        amendments = self.env["nm.carbon.amendment"].browse(
-            [vals["amendment_id"] for vals in vals_list if vals.get("amendment_id")]
-        )
-        self._check_amendment_editable(amendments)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._check_amendment_editable(self.amendment_id)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        self._check_amendment_editable(self.amendment_id)
-
-    def _check_amendment_editable(self, amendments):
-        if self.env.context.get(APPLY_CONTEXT_KEY):
-            return
-        if any(amendment.state != "draft" for amendment in amendments):
+        if (
+            not self.env.su
+            and "amendment_id" in vals
+            and any(line.amendment_id.id != vals["amendment_id"] for line in self)
+        ):
             raise UserError(
                 self.env._(
-                    "The lines of an amendment can only be changed while it is a "
-                    "draft: send it back to draft, or correct an applied amendment "
-                    "with a new one."
+                    "A line stays on the amendment it was created on: remove it and "
+                    "add a new line on the other amendment."
                 )
             )
+        return super().write(vals)

@@ -37,8 +37,13 @@ class NmEmissionFactor(models.Model):
 
     _name = "nm.emission.factor"
     _description = "Emission factor"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "nm.locked.mixin"]
     _order = "name, date_start desc"
+
+    # A version used for booked carbon keeps what it says, and is kept.
+    _nm_lock_state = "is_used"
+    _nm_locked_fields = {True: tuple(VERSIONED_FIELDS)}
+    _nm_undeletable_states = (True,)
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(
@@ -143,20 +148,20 @@ class NmEmissionFactor(models.Model):
                     )
                 )
 
-    def write(self, vals):
-        if VERSIONED_FIELDS & set(vals):
-            used = self._used_factor_ids()
-            frozen = self.filtered(lambda f: f.id in used)
-            if frozen:
-                raise UserError(
-                    self.env._(
-                        "Carbon has already been booked with %(factor)s: its value, "
-                        "unit and start date are kept as they were. Create a new "
-                        "version from the date the new value applies.",
-                        factor=frozen[0].display_name,
-                    )
-                )
-        return super().write(vals)
+    def _nm_lock_message(self, names):
+        return self.env._(
+            "Carbon has already been booked with %(factor)s: its value, unit and "
+            "start date are kept as they were. Create a new version from the date "
+            "the new value applies.",
+            factor=self.display_name,
+        )
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "Carbon has already been booked with %(factor)s: it is kept. Close it "
+            "(Valid until) or archive it instead.",
+            factor=self.display_name,
+        )
 
     def _used_factor_ids(self):
         if not self.ids:
@@ -220,7 +225,7 @@ class NmEmissionFactor(models.Model):
                 )
             )
         # Closing a version touches only date_end, which booked carbon does not use.
-        super().write({"date_end": date_start - timedelta(days=1)})
+        self.write({"date_end": date_start - timedelta(days=1)})
         return self.copy(
             {
                 "value": value,

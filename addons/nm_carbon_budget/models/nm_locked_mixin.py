@@ -44,9 +44,19 @@ class NmLockedMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            self._nm_check_create(vals_list)
-        return super().create(vals_list)
+        if self.env.su:
+            return super().create(vals_list)
+        self._nm_check_create(vals_list)
+        records = super().create(vals_list)
+        # A record born in a locked state (a line added to a submitted document, a
+        # document created as approved): refused once its lock value is known. The
+        # exception rolls the whole creation back.
+        if self._nm_locked_fields:
+            for record, vals in zip(records, vals_list, strict=True):
+                frozen = record._nm_frozen_fields(vals)
+                if frozen:
+                    raise UserError(record._nm_lock_message(sorted(frozen)))
+        return records
 
     def write(self, vals):
         if not self.env.su:
@@ -69,8 +79,10 @@ class NmLockedMixin(models.AbstractModel):
     # ------------------------------------------------------------------ checks
 
     def _nm_lock_value(self):
+        """The value deciding the lock, read as superuser: the guard must not depend
+        on what the caller may read (a parent document hidden by a record rule)."""
         self.ensure_one()
-        value = self
+        value = self.sudo()
         for name in self._nm_lock_state.split("."):
             value = value[name]
         return value

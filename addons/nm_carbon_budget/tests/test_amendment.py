@@ -93,6 +93,8 @@ class AmendmentFixtures:
         cls.user_elected = new_test_user(
             env, login="dm_elected", groups="nm_carbon_budget.group_carbon_approver"
         )
+        # the head of both test directions approves their direction tier
+        (cls.dir_culture | cls.dir_property).sudo().direction_head_ids = cls.user_head
 
     def _amendment(self, amendment_type, deltas, justification="Test"):
         return self.env["nm.carbon.amendment"].create(
@@ -196,12 +198,15 @@ class TestAmendment(AmendmentFixtures, TransactionCase):
         with self.assertRaisesRegex(UserError, "already been applied"):
             amendment.action_apply()
         self.assertEqual(self.line_property_mob.planned_carbon_kg, 4500)
+        # immutable for every user, the controller included (only the workflow,
+        # as superuser, writes an applied DM)
+        as_controller = amendment.with_user(self.user_finance)
         with self.assertRaises(UserError):
-            amendment.justification = "Autre chose"
+            as_controller.justification = "Autre chose"
         with self.assertRaises(UserError):
-            amendment.line_ids[0].delta_kg = -600
+            as_controller.line_ids[0].delta_kg = -600
         with self.assertRaises(UserError):
-            amendment.unlink()
+            as_controller.unlink()
 
     def test_increase_needs_the_top_tier(self):
         """Acceptance 3: without the executive, an increase is not applied."""
@@ -282,13 +287,21 @@ class TestAmendment(AmendmentFixtures, TransactionCase):
         self.assertEqual(self.line_property_ene.planned_carbon_kg, 54000)
 
     def test_direct_write_on_voted_budget_refused(self):
+        line = self.line_culture_mob.with_user(self.user_finance)
         with self.assertRaisesRegex(UserError, "DM carbone"):
-            self.line_culture_mob.planned_carbon_kg = 12000
-        # same value, or a draft budget: allowed
-        self.line_culture_mob.planned_carbon_kg = 10000
-        self.budget.action_budget_draft()
-        self.line_culture_mob.planned_carbon_kg = 12000
-        self.assertEqual(self.line_culture_mob.planned_carbon_kg, 12000)
+            line.planned_carbon_kg = 12000
+        with self.assertRaisesRegex(UserError, "DM carbone"):
+            line.planned_amount = -30000
+        # a voted budget is not prepared again
+        with self.assertRaisesRegex(UserError, "DM carbone"):
+            self.budget.with_user(self.user_finance).action_budget_draft()
+        self.assertEqual(self.budget.state, "validate")
+        self.assertEqual(self.line_culture_mob.planned_carbon_kg, 10000)
+        # a draft budget's envelopes are the controller's to set
+        draft = self.budget.copy({"name": "Budget 2027 (DM test)"})
+        draft_line = self.line_culture_mob.copy({"crossovered_budget_id": draft.id})
+        draft_line.with_user(self.user_finance).planned_carbon_kg = 12000
+        self.assertEqual(draft_line.planned_carbon_kg, 12000)
 
     def test_rejected_then_back_to_draft(self):
         amendment = self._amendment("decrease", [(self.line_property_ene, -100)])

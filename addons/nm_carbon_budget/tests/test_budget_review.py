@@ -83,7 +83,10 @@ class TestBudgetReview(AmendmentFixtures, TransactionCase):
         with self.assertRaises(UserError):
             review.action_hold()
         with self.assertRaises(UserError):
-            review.write({"line_ids": [(5, 0, 0)]})
+            review.with_user(self.user_finance).write({"line_ids": [(5, 0, 0)]})
+        with self.assertRaises(UserError):
+            review.line_ids[0].with_user(self.user_finance).planned_carbon_kg = 1
+        self.assertEqual(len(review.line_ids), 2)
         review.action_close()
         self.assertEqual(review.state, "closed")
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account_budget_oca.models.account_budget import (
     CrossoveredBudgetLines as OcaBudgetLines,
@@ -137,9 +137,17 @@ class TestFactorVersions(CarbonBudgetCase):
         )
         self.assertAlmostEqual(old.carbon_kg, 2.93, 6)
         self.assertEqual(old.carbon_source, "physical")
-        # booked: the value is frozen, a change is a new version
-        with self.assertRaisesRegex(Exception, "new version"):
-            tgv.value = 0.004
+        # booked: the value is frozen for every user, a change is a new version
+        controller = new_test_user(
+            self.env,
+            login="factor_controller",
+            groups="nm_carbon_budget.group_carbon_controller",
+        )
+        with self.assertRaisesRegex(UserError, "new version"):
+            tgv.with_user(controller).value = 0.004
+        with self.assertRaisesRegex(UserError, "is kept"):
+            tgv.with_user(controller).unlink()
+        self.assertEqual(tgv.value, 0.00293)
         new = tgv._create_version(0.004, date(2026, 6, 1))
         self.assertEqual(tgv.date_end, date(2026, 5, 31))
         old.invalidate_recordset()

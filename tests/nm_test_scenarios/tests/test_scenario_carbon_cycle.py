@@ -149,12 +149,14 @@ class TestCarbonCycle(TransactionCase):
                 ],
             }
         )
-        amendment.action_submit()
         head = new_test_user(
             self.env,
             login="scenario_head",
             groups="nm_carbon_budget.group_carbon_manager",
         )
+        # the direction-head tier goes to the heads of the DM's directions
+        (self.dir_culture | self.dir_property).direction_head_ids = head
+        amendment.action_submit()
         finance = new_test_user(
             self.env,
             login="scenario_finance",
