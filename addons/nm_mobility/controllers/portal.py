@@ -137,7 +137,14 @@ class TravelPortal(CustomerPortal):
         except ValueError:
             rows = None
         error = False
-        if rows is None:
+        if any("\x00" in value for value in post.values() if isinstance(value, str)):
+            # a character no text field can hold: nothing of this post is read
+            rows = None
+            error = request.env._(
+                "The form contains a character that cannot be saved (NUL): type "
+                "the figures again, without pasting them."
+            )
+        elif rows is None:
             error = request.env._(
                 "A distance, a number of trips or of occupants is not a number: "
                 "write numbers only, e.g. 12 or 4,5 for a distance, whole numbers "
@@ -204,7 +211,7 @@ class TravelPortal(CustomerPortal):
             if prefix + "mode_id" not in post:
                 continue
             typed = {
-                name: (post.get(prefix + name) or "").strip()
+                name: (post.get(prefix + name) or "").replace("\x00", "").strip()
                 for name in ("mode_id", "distance_km", "trip_count", "occupants")
             }
             if not any(

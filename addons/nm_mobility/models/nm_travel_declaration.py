@@ -7,6 +7,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
+
 from ..tools import travel
 
 TRAVEL_TYPES = [
@@ -22,8 +24,31 @@ TYPE_CATEGORIES = {
 }
 LOCKED_STATES = ("validated", "booked")
 EDITABLE_STATES = ("draft", "submitted")
-# Fields the workflow may still write on a validated declaration.
-WORKFLOW_FIELDS = {"state", "validated_by_id", "validation_date"}
+# Fields only the workflow writes (action methods, through _nm_workflow_write).
+WORKFLOW_FIELDS = frozenset({"state", "validated_by_id", "validation_date"})
+# Figures computed from the trips: never typed (the booking reads them).
+COMPUTED_FIELDS = frozenset(
+    {
+        "user_id",
+        "month",
+        "total_km",
+        "carbon_kg",
+        "commute_km",
+        "commute_carbon_kg",
+        "intersite_km",
+        "intersite_carbon_kg",
+        "mission_km",
+        "mission_carbon_kg",
+        "low_carbon_km_share",
+    }
+)
+# Fields that decide whose carbon it is and on which direction it is booked.
+OWNER_FIELDS = ("employee_id", "department_id", "analytic_account_id")
+# Groups that may declare for anyone and move a declaration to another direction.
+MANAGER_GROUPS = (
+    "nm_carbon_budget.group_carbon_manager",
+    "hr.group_hr_manager",
+)
 
 
 class NmTravelDeclaration(models.Model):
@@ -31,8 +56,13 @@ class NmTravelDeclaration(models.Model):
 
     _name = "nm.travel.declaration"
     _description = "Travel declaration"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "nm.locked.mixin"]
     _order = "date desc, id desc"
+    _nm_workflow_fields = WORKFLOW_FIELDS | COMPUTED_FIELDS
+    # Submitted: frozen for its agent only (see _nm_frozen_fields); validated,
+    # booked or cancelled: frozen for everyone, corrected through the buttons.
+    _nm_locked_fields = {"validated": ALL, "booked": ALL, "cancel": ALL}
+    _nm_undeletable_states = ("validated", "booked")
 
     name = fields.Char(
         string="Reference", readonly=True, copy=False, default="/", index="trigram"
@@ -265,12 +295,11 @@ class NmTravelDeclaration(models.Model):
                 self._raise_month_taken(declaration.employee_id.id, declaration.date)
 
     def _raise_month_taken(self, employee_id, month):
-        employee = self.env["hr.employee"].sudo().browse(employee_id)
+        # Never the colleague's name nor reference: the user may not read them.
         raise ValidationError(
             self.env._(
-                "%(employee)s already has a travel declaration for %(month)s: "
-                "open it and complete it instead of creating another one.",
-                employee=employee.name,
+                "This agent already has a travel declaration for %(month)s: open it "
+                "and complete it instead of creating another one.",
                 month=month.strftime("%m/%Y"),
             )
         )
@@ -282,6 +311,9 @@ class NmTravelDeclaration(models.Model):
             vals["date"] = travel.month_start(
                 fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
             )
+        self._check_declares_for(
+            {vals.get("employee_id") or default_employee for vals in vals_list}
+        )
         self._check_one_per_month(
             [
                 (vals.get("employee_id") or default_employee, vals["date"])
@@ -313,22 +345,16 @@ class NmTravelDeclaration(models.Model):
         return declarations
 
     def write(self, vals):
-        if set(vals) - WORKFLOW_FIELDS and not self.env.context.get(
-            "nm_travel_workflow"
-        ):
-            locked = self.filtered(lambda d: d.state in LOCKED_STATES)
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "%(ref)s is validated: it cannot be changed any more. Ask a "
-                        "carbon manager to cancel it, then correct it.",
-                        ref=locked[0].name,
-                    )
-                )
+        if "name" in vals and not self.env.su:
+            raise UserError(self._nm_workflow_message(["name"]))
         if vals.get("date"):
             vals = dict(
                 vals, date=travel.month_start(fields.Date.to_date(vals["date"]))
             )
+        if not self.env.su and vals.get("employee_id"):
+            moved = self.filtered(lambda d: d.employee_id.id != vals["employee_id"])
+            if moved:
+                moved._check_declares_for({vals["employee_id"]}, reassign=True)
         if vals.get("date") or vals.get("employee_id"):
             self._check_one_per_month(
                 [
@@ -340,34 +366,105 @@ class NmTravelDeclaration(models.Model):
                 ]
             )
         result = super().write(vals)
-        if "analytic_account_id" in vals:
+        if set(OWNER_FIELDS) & set(vals):
             self._check_account_change([vals] * len(self))
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_booked(self):
-        for declaration in self:
-            if declaration.state in LOCKED_STATES or declaration.analytic_line_ids:
-                raise UserError(
+    def unlink(self):
+        # Not an @api.ondelete method: those are skipped under the context key
+        # _force_unlink, which any caller can send.
+        if not self.env.su:
+            booked = self.filtered("analytic_line_ids")
+            if booked:
+                raise UserError(booked[0]._nm_unlink_message())
+        return super().unlink()
+
+    # ------------------------------------------------------------------ guard
+
+    def _nm_frozen_fields(self, names):
+        frozen = super()._nm_frozen_fields(names)
+        if (
+            self.state == "submitted"
+            and self.user_id == self.env.user
+            and not self._is_travel_manager()
+        ):
+            # sent to the manager: the agent no longer changes it
+            frozen |= {
+                name for name in names if not name.startswith(("message_", "activity_"))
+            }
+        return frozen
+
+    def _nm_workflow_write(self, vals):
+        # the action methods run with the caller's rights up to this write
+        self.check_access("write")
+        return super()._nm_workflow_write(vals)
+
+    def _nm_lock_message(self, names):
+        if self.state == "submitted":
+            return self.env._(
+                "%(ref)s has been sent to your manager: it can no longer be changed. "
+                "Ask your manager to set it back to draft to correct it.",
+                ref=self.name,
+            )
+        return self.env._(
+            "%(ref)s is validated or cancelled: it cannot be changed any more. Ask a "
+            "carbon manager to cancel it (the carbon booked is taken back), set it "
+            "back to draft, then correct it.",
+            ref=self.name,
+        )
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "%(ref)s has been validated: it cannot be deleted. Cancel it "
+            "instead, the carbon booked is then taken back.",
+            ref=self.name,
+        )
+
+    def _is_travel_manager(self):
+        user = self.env.user
+        return self.env.su or any(user.has_group(group) for group in MANAGER_GROUPS)
+
+    def _check_declares_for(self, employee_ids, reassign=False):
+        """An agent declares their own travel only; the head of a department or an
+        agent's manager declares for the team (the team grid); carbon and HR
+        managers for anyone. Checked before anything is written."""
+        if self._is_travel_manager():
+            return
+        user = self.env.user
+        employees = self.env["hr.employee"].sudo().browse(list(employee_ids))
+        if reassign and self.filtered(lambda d: d.user_id == user):
+            raise AccessError(
+                self.env._(
+                    "You cannot give your travel declaration to another agent: each "
+                    "agent declares their own travel."
+                )
+            )
+        for employee in employees:
+            if employee.user_id == user:
+                continue
+            managers = employee.department_id.manager_id.user_id | (
+                employee.parent_id.user_id
+            )
+            if user not in managers:
+                raise AccessError(
                     self.env._(
-                        "%(ref)s has been validated: it cannot be deleted. Cancel it "
-                        "instead, the carbon booked is then taken back.",
-                        ref=declaration.name,
+                        "You can declare only your own travel, or that of the agents "
+                        "you manage: ask the agent to declare it."
                     )
                 )
 
     def _check_account_change(self, vals_list):
-        """Only a manager may book on another account than the department's."""
-        if self.env.su or self.env.user.has_group(
-            "nm_carbon_budget.group_carbon_manager"
-        ):
+        """Only a manager may book on another department or account than the
+        employee's."""
+        if self._is_travel_manager():
             return
         for declaration, vals in zip(self, vals_list, strict=False):
-            if "analytic_account_id" not in vals:
+            if not set(OWNER_FIELDS) & set(vals):
                 continue
+            department = declaration.employee_id.sudo().department_id
             if (
-                declaration.analytic_account_id
-                != declaration.department_id.sudo().analytic_account_id
+                declaration.department_id != department
+                or declaration.analytic_account_id != department.analytic_account_id
             ):
                 raise UserError(
                     self.env._(
@@ -393,7 +490,7 @@ class NmTravelDeclaration(models.Model):
                         ref=declaration.name,
                     )
                 )
-        self.with_context(nm_travel_workflow=True).write({"state": "submitted"})
+        self._nm_workflow_write({"state": "submitted"})
         return True
 
     def action_validate(self):
@@ -408,7 +505,7 @@ class NmTravelDeclaration(models.Model):
             )
         self._check_can_validate()
         self._check_bookable()
-        self.with_context(nm_travel_workflow=True).write(
+        self._nm_workflow_write(
             {
                 "state": "validated",
                 "validated_by_id": self.env.user.id,
@@ -433,21 +530,27 @@ class NmTravelDeclaration(models.Model):
 
     def action_cancel(self):
         """Cancel declarations; the carbon already booked is taken back by
-        reversing lines, so the history stays readable."""
+        reversing lines, so the history stays readable. Whatever the state, every
+        line still booked is reversed: cancelling never leaves carbon behind."""
         cancelled = self.filtered(lambda d: d.state == "cancel")
         if cancelled:
             raise UserError(
                 self.env._("%(ref)s is already cancelled.", ref=cancelled[0].name)
             )
-        booked = self.filtered(lambda d: d.state in LOCKED_STATES)
+        self.check_access("write")
+        booked = self.filtered(
+            lambda d: d.state in LOCKED_STATES or d.sudo().analytic_line_ids
+        )
         if booked:
             booked._check_can_validate()
             booked._reverse_analytic_lines()
-        self.with_context(nm_travel_workflow=True).write({"state": "cancel"})
+        self._nm_workflow_write({"state": "cancel"})
         self._log_state()
         return True
 
     def action_draft(self):
+        """Back to draft, to correct a submitted or cancelled declaration: the
+        manager's decision, as validation is."""
         not_cancelled = self.filtered(lambda d: d.state not in ("cancel", "submitted"))
         if not_cancelled:
             raise UserError(
@@ -457,7 +560,9 @@ class NmTravelDeclaration(models.Model):
                     ref=not_cancelled[0].name,
                 )
             )
-        self.with_context(nm_travel_workflow=True).write(
+        self.check_access("write")
+        self._check_can_validate()
+        self._nm_workflow_write(
             {"state": "draft", "validated_by_id": False, "validation_date": False}
         )
         self._log_state()
@@ -573,7 +678,7 @@ class NmTravelDeclaration(models.Model):
                     }
                 )
         self.env["account.analytic.line"].sudo().create(vals_list)
-        self.with_context(nm_travel_workflow=True).write({"state": "booked"})
+        self._nm_workflow_write({"state": "booked"})
 
     def _reverse_analytic_lines(self):
         """Book the opposite of every analytic line still booked, in one create, on
@@ -600,14 +705,41 @@ class NmTravelDeclaration(models.Model):
             )
         self.env["account.analytic.line"].sudo().create(vals_list)
 
-    def _check_editable(self):
-        locked = self.filtered(lambda d: d.state not in EDITABLE_STATES)
-        if locked and not self.env.context.get("nm_travel_workflow"):
-            raise UserError(
-                self.env._(
-                    "The trips of %(ref)s cannot be changed: it is validated or "
-                    "cancelled. Set a cancelled declaration back to draft to correct "
-                    "it.",
-                    ref=locked[0].name,
-                )
+    def _check_line_count(self):
+        counts = dict(
+            self.env["nm.travel.declaration.line"]
+            .sudo()
+            ._read_group(
+                [("declaration_id", "in", self.ids)], ["declaration_id"], ["__count"]
             )
+        )
+        for declaration, count in counts.items():
+            if count > travel.MAX_LINES:
+                raise ValidationError(
+                    self.env._(
+                        "%(ref)s would have %(count)s trip lines: a month has at most "
+                        "%(max)s. Group the trips of the same type and mode on one "
+                        "line (the number of trips).",
+                        ref=declaration.name,
+                        count=count,
+                        max=travel.MAX_LINES,
+                    )
+                )
+
+    def _check_editable(self):
+        """Trips change only on a draft, or on a submitted declaration by the
+        manager (the agent sent it)."""
+        if self.env.su:
+            return
+        for declaration in self:
+            if declaration.state not in EDITABLE_STATES:
+                raise UserError(
+                    self.env._(
+                        "The trips of %(ref)s cannot be changed: it is validated or "
+                        "cancelled. Set a cancelled declaration back to draft to "
+                        "correct it.",
+                        ref=declaration.name,
+                    )
+                )
+            if declaration._nm_frozen_fields(["line_ids"]):
+                raise UserError(declaration._nm_lock_message(["line_ids"]))

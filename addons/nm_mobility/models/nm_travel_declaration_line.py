@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
+
 from ..tools import travel
 from .nm_travel_declaration import TRAVEL_TYPES
 
@@ -12,7 +14,29 @@ class NmTravelDeclarationLine(models.Model):
 
     _name = "nm.travel.declaration.line"
     _description = "Travel declaration line"
+    _inherit = ["nm.locked.mixin"]
     _order = "declaration_id, sequence, id"
+    # the declaration's state, stored on the line; a submitted declaration is
+    # frozen for its agent (see nm.travel.declaration._check_editable)
+    # copies of the declaration and figures computed from the trip: never typed
+    _nm_workflow_fields = frozenset(
+        {
+            "state",
+            "user_id",
+            "department_id",
+            "analytic_account_id",
+            "company_id",
+            "is_low_carbon",
+            "emission_factor_id",
+            "total_km",
+            "carbon_kg",
+            "journey_count",
+            "low_carbon_km",
+            "low_carbon_journey_count",
+        }
+    )
+    _nm_locked_fields = {"validated": ALL, "booked": ALL, "cancel": ALL}
+    _nm_undeletable_states = ("validated", "booked", "cancel")
 
     declaration_id = fields.Many2one(
         "nm.travel.declaration",
@@ -231,15 +255,50 @@ class NmTravelDeclarationLine(models.Model):
             }
         ]
 
+    @api.model
+    def _check_figures(self, vals_list):
+        """Refuse, before anything is written, figures no trip has (over RPC, an
+        import, the team grid or the portal alike): a number the database cannot
+        hold would otherwise fail with a server error."""
+        for vals in vals_list:
+            error = travel.figure_error(
+                vals.get("distance_km"), vals.get("trip_count"), vals.get("occupants")
+            )
+            if error:
+                raise ValidationError(self._figure_message(*error))
+
+    def _figure_message(self, name, value):
+        shown = value if isinstance(value, (int, float)) else "?"
+        if name == "distance_km":
+            return self.env._(
+                "A distance of %(value)s km per trip is not possible: enter the "
+                "distance of one trip in km, at most 40,000 km.",
+                value=shown,
+            )
+        if name == "trip_count":
+            return self.env._(
+                "%(value)s trips in a month is not possible: enter the number of "
+                "trips of the month, at most 1,000.",
+                value=shown,
+            )
+        return self.env._(
+            "%(value)s occupants is not possible: enter the people in the vehicle, "
+            "the driver included, at most 100.",
+            value=shown,
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_figures(vals_list)
         self._attach_to_declarations(vals_list)
         self._resolve_band_modes(vals_list)
         lines = super().create(vals_list)
         lines.declaration_id._check_editable()
+        lines.declaration_id._check_line_count()
         return lines
 
     def write(self, vals):
+        self._check_figures([vals])
         self.declaration_id._check_editable()
         moves = (
             "employee_id" in vals or "date" in vals
@@ -262,9 +321,21 @@ class NmTravelDeclarationLine(models.Model):
         self.declaration_id._check_editable()
         return True
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_validated(self):
+    def unlink(self):
+        # Not an @api.ondelete method: those are skipped under _force_unlink.
         self.declaration_id._check_editable()
+        return super().unlink()
+
+    def _nm_lock_message(self, names):
+        return self.env._(
+            "The trips of %(ref)s cannot be changed: it is validated or cancelled. "
+            "Ask a carbon manager to cancel it and set it back to draft to correct "
+            "it.",
+            ref=self.declaration_id.name,
+        )
+
+    def _nm_unlink_message(self):
+        return self._nm_lock_message([])
 
     @api.model
     def _attach_to_declarations(self, vals_list, force=False):

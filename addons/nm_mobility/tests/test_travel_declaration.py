@@ -219,13 +219,15 @@ class TestTravelDeclaration(TravelFixturesMixin, TransactionCase):
         # the budget line may show one decimal only
         self.assertAlmostEqual(budget_line.practical_carbon_kg, 96.3472, delta=0.05)
 
-        # locked: no edit, no deletion
+        # locked: no edit, no deletion, even for a controller (only the
+        # workflow's private methods, under sudo(), pass the guard)
+        as_controller = declaration.with_user(self.user_controller)
         with self.assertRaises(UserError):
-            declaration.line_ids[0].distance_km = 1
+            as_controller.line_ids[0].distance_km = 1
         with self.assertRaises(UserError):
-            declaration.write({"date": date(2026, 4, 1)})
+            as_controller.write({"date": date(2026, 4, 1)})
         with self.assertRaises(UserError):
-            declaration.unlink()
+            as_controller.unlink()
 
         declaration.with_user(self.user_head).action_cancel()
         self.assertEqual(declaration.state, "cancel")
@@ -250,7 +252,7 @@ class TestTravelDeclaration(TravelFixturesMixin, TransactionCase):
         budget_line.invalidate_recordset()
         self.assertAlmostEqual(budget_line.practical_carbon_kg, 0.0, places=6)
         with self.assertRaises(UserError):
-            declaration.unlink()
+            declaration.with_user(self.user_controller).unlink()
 
     def _submitted_batch(self, size, month):
         employees = self.env["hr.employee"].create(

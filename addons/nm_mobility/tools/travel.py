@@ -3,6 +3,7 @@
 """Plain travel arithmetic, kept out of the ORM so it is easy to read and test."""
 
 import calendar
+import math
 from datetime import date
 
 from odoo.addons.nm_carbon_budget.tools import carbon
@@ -11,11 +12,40 @@ from odoo.addons.nm_carbon_budget.tools import carbon
 COMMUTE_CONFIRM_KM = 200.0
 # A commute longer than this per trip is certainly a typing error.
 COMMUTE_MAX_KM = 1000.0
+# Beyond these, a figure is a typing error whatever the trip (the Earth is 40,000
+# km round; a month has at most a few hundred trips; a coach seats under 100).
+TRIP_MAX_KM = 40000.0
+MAX_TRIPS = 1000
+MAX_OCCUPANTS = 100
+# Lines of one declaration (a month of one agent); the team grid and imports
+# create many declarations, each within this.
+MAX_LINES = 200
 
 
 def total_km(distance_km, trip_count, round_trip):
     """Kilometres travelled: distance of one trip × trips, twice for round trips."""
     return (distance_km or 0.0) * (trip_count or 0) * (2 if round_trip else 1)
+
+
+def figure_error(distance_km=None, trip_count=None, occupants=None):
+    """The first figure of a trip that no real trip has, as (field, value), or
+    None: not a finite number, or beyond the bounds above (negative figures have
+    their own message, in the model's constraints)."""
+    checks = (
+        ("distance_km", distance_km, TRIP_MAX_KM),
+        ("trip_count", trip_count, MAX_TRIPS),
+        ("occupants", occupants, MAX_OCCUPANTS),
+    )
+    for name, value, bound in checks:
+        if value is None or value is False:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return name, value
+        if not math.isfinite(number) or number > bound:
+            return name, value
+    return None
 
 
 def trip_legs(trip_count, round_trip):

@@ -188,14 +188,8 @@ class ConventionPortal(portal.CustomerPortal):
                 "convention": convention_sudo,
                 "nm_fmt": self._nm_format,
                 "page_name": "nm_convention",
-                "documents": request.env["ir.attachment"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", "nm.convention"),
-                        ("res_id", "=", convention_sudo.id),
-                    ],
-                    order="create_date desc",
+                "documents": convention_sudo._nm_portal_documents().sorted(
+                    "create_date", reverse=True
                 ),
                 "pending_adjustments": convention_sudo.adjustment_ids.filtered(
                     lambda a: a.state == "proposed" and not a.operator_accepted
@@ -399,24 +393,19 @@ class ConventionPortal(portal.CustomerPortal):
     def portal_my_convention_attachment(
         self, convention_id, attachment_id, access_token=None, **kw
     ):
-        """Download a document of the convention or the evidence of one of its
-        measures. Portal users have no right on ir.attachment: access goes
-        through the convention they may read."""
+        """Download a document shared with the operator or the evidence of one of
+        the convention's measures. Portal users have no right on ir.attachment:
+        access goes through the convention they may read, and only to the files
+        meant for them (never those of the staff's internal notes)."""
         if login := self._nm_login_first(access_token):
             return login
         convention_sudo = self._nm_check_convention(convention_id, access_token)
         attachment = request.env["ir.attachment"].sudo().browse(attachment_id).exists()
-        allowed = attachment and (
-            (
-                attachment.res_model == "nm.convention"
-                and attachment.res_id == convention_sudo.id
-            )
-            or (
-                attachment.res_model == "nm.progress.measure"
-                and attachment.res_id in convention_sudo.measure_ids.ids
-            )
+        allowed = (
+            convention_sudo._nm_portal_documents()
+            | convention_sudo.measure_ids.evidence_attachment_ids
         )
-        if not allowed or attachment.res_field:
+        if not attachment or attachment not in allowed or attachment.res_field:
             raise NotFound()
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return stream.get_response(as_attachment=True)

@@ -5,20 +5,45 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
+
 from ..tools.progress import add_months, interim_dates
 from .nm_progress_clause_template import MATURITIES
 
 FREQUENCY_MONTHS = {"quarterly": 3, "half_yearly": 6, "yearly": 12, "end": 0}
 LOCKED_STATES = ("signed", "assessment", "closed")
+# What was signed: it changes only through an amendment or the next convention.
+SIGNED_FIELDS = (
+    "name",
+    "title",
+    "partner_id",
+    "company_id",
+    "date_start",
+    "date_end",
+    "subsidy_amount",
+    "convention_type",
+)
 
 
 class NmConvention(models.Model):
     _name = "nm.convention"
     _description = "Convention with an operator"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "nm.locked.mixin",
+    ]
     _order = "date_start desc, id desc"
     # operators write to the culture direction from the convention's portal page
     _mail_post_access = "read"
+    _nm_workflow_fields = frozenset({"state", "previous_convention_id"})
+    _nm_locked_fields = {
+        "signed": SIGNED_FIELDS,
+        "assessment": SIGNED_FIELDS,
+        "closed": ALL,
+    }
+    _nm_undeletable_states = ("negotiation", "signed", "assessment", "closed")
 
     name = fields.Char(
         string="Reference",
@@ -117,7 +142,20 @@ class NmConvention(models.Model):
     assessment_summary = fields.Html(
         string="Final assessment", help="Conclusions shared with the operator."
     )
-    notes = fields.Html()
+    notes = fields.Html(
+        groups="base.group_user",
+        help="The culture direction's own notes: never shown to the operator.",
+    )
+    shared_document_ids = fields.Many2many(
+        "ir.attachment",
+        "nm_convention_shared_document_rel",
+        "convention_id",
+        "attachment_id",
+        string="Documents shared with the operator",
+        copy=False,
+        help="Files the operator reads and downloads on its portal page. Files of "
+        "internal notes are never shared.",
+    )
     clause_count = fields.Integer(compute="_compute_counts")
     review_count = fields.Integer(compute="_compute_counts")
     open_review_id = fields.Many2one(
@@ -165,32 +203,65 @@ class NmConvention(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        frozen = {
-            "partner_id",
-            "date_start",
-            "date_end",
-            "subsidy_amount",
-            "convention_type",
-        }
-        if frozen & set(vals) and any(c.state in LOCKED_STATES for c in self):
-            raise UserError(
-                self.env._(
-                    "A signed convention cannot be edited: its operator, dates, type "
-                    "and "
-                    "subsidy are those signed. Renew it or write an amendment."
-                )
-            )
+        if not self.env.su:
+            # the rights first: a reader is told they may not write at all
+            self.check_access("write")
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(c.state not in ("draft", "cancelled") or c.measure_ids for c in self):
+    def unlink(self):
+        # Not an @api.ondelete method: those are skipped under _force_unlink.
+        if not self.env.su:
+            self.check_access("unlink")
+        if not self.env.su and any(c.measure_ids for c in self.sudo()):
             raise UserError(
                 self.env._(
                     "Only draft or cancelled conventions without measures can be "
                     "deleted."
                 )
             )
+        return super().unlink()
+
+    def _nm_lock_message(self, names):
+        return self.env._(
+            "A signed convention cannot be edited (%(fields)s): its operator, dates, "
+            "type and subsidy are those signed. Renew it or write an amendment.",
+            fields=self._nm_field_labels(names),
+        )
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "Only draft or cancelled conventions without measures can be deleted."
+        )
+
+    def _nm_workflow_write(self, vals):
+        # the buttons run with the caller's rights up to this write
+        self.check_access("write")
+        return super()._nm_workflow_write(vals)
+
+    def _nm_portal_documents(self):
+        """The files the operator may download: those the direction shared, those
+        sent to the operator in a message (never the files of internal notes),
+        and the evidence of the convention's measures."""
+        self.ensure_one()
+        shared = self.sudo().shared_document_ids.filtered(
+            lambda a: a.res_model == "nm.convention" and a.res_id == self.id
+        )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "nm.convention"),
+                    ("res_id", "=", self.id),
+                    ("message_type", "in", ("comment", "email")),
+                    ("is_internal", "=", False),
+                    ("subtype_id.internal", "=", False),
+                ]
+            )
+        )
+        return shared | messages.attachment_ids.filtered(
+            lambda a: a.res_model == "nm.convention" and a.res_id == self.id
+        )
 
     def _display_state(self):
         self.ensure_one()
@@ -198,7 +269,7 @@ class NmConvention(models.Model):
 
     def action_negotiate(self):
         self._check_state(("draft",))
-        self.state = "negotiation"
+        self._nm_workflow_write({"state": "negotiation"})
 
     def action_sign(self):
         self._check_state(("draft", "negotiation"))
@@ -211,7 +282,7 @@ class NmConvention(models.Model):
                         name=convention.name,
                     )
                 )
-        self.state = "signed"
+        self._nm_workflow_write({"state": "signed"})
         for convention in self:
             convention.message_subscribe(partner_ids=convention.partner_id.ids)
         self.filtered(lambda c: not c.review_ids).action_schedule_reviews()
@@ -224,25 +295,27 @@ class NmConvention(models.Model):
             )
             if not clause.next_target:
                 clause.next_target = clause.target
-        self.state = "assessment"
+        self._nm_workflow_write({"state": "assessment"})
 
     def action_close(self):
         self._check_state(("assessment",))
+        self.check_access("write")
         self.review_ids.filtered(
             lambda r: r.state in ("planned", "open")
-        ).state = "cancelled"
-        self.state = "closed"
+        )._nm_workflow_write({"state": "cancelled"})
+        self._nm_workflow_write({"state": "closed"})
 
     def action_cancel(self):
         self._check_state(("draft", "negotiation", "signed"))
+        self.check_access("write")
         self.review_ids.filtered(
             lambda r: r.state in ("planned", "open")
-        ).state = "cancelled"
-        self.state = "cancelled"
+        )._nm_workflow_write({"state": "cancelled"})
+        self._nm_workflow_write({"state": "cancelled"})
 
     def action_draft(self):
         self._check_state(("negotiation", "cancelled"))
-        self.state = "draft"
+        self._nm_workflow_write({"state": "draft"})
 
     def _check_state(self, allowed):
         labels = dict(self._fields["state"]._description_selection(self.env))
@@ -303,11 +376,14 @@ class NmConvention(models.Model):
         following on, clauses carried over with the assessed value as baseline
         and the target decided at the final assessment."""
         self._check_state(("closed",))
+        self.check_access("write")
+        self.browse().check_access("create")
         new = self.browse()
         for convention in self:
             duration = (convention.date_end - convention.date_start).days
             start = convention.date_end + datetime.timedelta(1)
-            next_convention = self.create(
+            # sudo: the link to the previous convention is the workflow's
+            next_convention = self.sudo().create(
                 {
                     "title": convention.title,
                     "partner_id": convention.partner_id.id,
@@ -329,7 +405,7 @@ class NmConvention(models.Model):
             convention.message_post(
                 body=self.env._("Renewed as %(name)s.", name=next_convention.name)
             )
-            new |= next_convention
+            new |= next_convention.sudo(False)
         if len(new) == 1:
             return {
                 "type": "ir.actions.act_window",

@@ -7,8 +7,26 @@ from odoo.exceptions import UserError
 class NmProgressAdjustment(models.Model):
     _name = "nm.progress.adjustment"
     _description = "Target adjustment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "nm.locked.mixin"]
     _order = "create_date desc, id desc"
+    # who accepted and when, and the outcome: only the workflow writes them
+    _nm_workflow_fields = frozenset(
+        {
+            "state",
+            "old_target",
+            "authority_accepted",
+            "authority_user_id",
+            "authority_date",
+            "operator_accepted",
+            "operator_user_id",
+            "operator_date",
+        }
+    )
+    _nm_locked_fields = {
+        "applied": ("clause_id", "new_target", "reason", "proposed_by"),
+        "refused": ("clause_id", "new_target", "reason", "proposed_by"),
+    }
+    _nm_undeletable_states = ("applied",)
 
     clause_id = fields.Many2one(
         "nm.progress.clause", required=True, ondelete="cascade", index=True
@@ -56,18 +74,13 @@ class NmProgressAdjustment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        now = fields.Datetime.now()
         for vals in vals_list:
-            # the side proposing the change agrees with it
-            side = vals.get("proposed_by") or "authority"
-            vals.update(
-                {
-                    f"{side}_accepted": True,
-                    f"{side}_user_id": self.env.user.id,
-                    f"{side}_date": now,
-                }
-            )
+            if vals.get("new_target") is not None:
+                self.env["nm.progress.clause"]._check_figures(
+                    {"target": vals["new_target"]}
+                )
         adjustments = super().create(vals_list)
+        now = fields.Datetime.now()
         template = self.env.ref("nm_progress_plan.mail_template_adjustment_proposed")
         for adjustment in adjustments:
             if adjustment.clause_id.convention_id.state != "signed":
@@ -76,7 +89,16 @@ class NmProgressAdjustment(models.Model):
                         "Targets are adjusted only while the convention is running."
                     )
                 )
-            adjustment.old_target = adjustment.clause_id.target
+            # the side proposing the change agrees with it
+            side = adjustment.proposed_by
+            adjustment.sudo().write(
+                {
+                    f"{side}_accepted": True,
+                    f"{side}_user_id": self.env.user.id,
+                    f"{side}_date": now,
+                    "old_target": adjustment.clause_id.target,
+                }
+            )
             if adjustment.proposed_by == "operator":
                 adjustment.convention_id.message_post(
                     body=self.env._(
@@ -94,9 +116,21 @@ class NmProgressAdjustment(models.Model):
                 )
         return adjustments
 
+    def write(self, vals):
+        if "new_target" in vals:
+            self.env["nm.progress.clause"]._check_figures(
+                {"target": vals["new_target"]}
+            )
+        return super().write(vals)
+
+    def _nm_workflow_write(self, vals):
+        # the buttons run with the caller's rights up to this write
+        self.check_access("write")
+        return super()._nm_workflow_write(vals)
+
     def action_accept_authority(self):
         self._check_proposed()
-        self.write(
+        self._nm_workflow_write(
             {
                 "authority_accepted": True,
                 "authority_user_id": self.env.user.id,
@@ -108,7 +142,7 @@ class NmProgressAdjustment(models.Model):
     def _accept_operator(self, user):
         """Acceptance by the operator (from the portal)."""
         self._check_proposed()
-        self.sudo().write(
+        self.sudo()._nm_workflow_write(
             {
                 "operator_accepted": True,
                 "operator_user_id": user.id,
@@ -119,13 +153,13 @@ class NmProgressAdjustment(models.Model):
 
     def action_refuse(self):
         self._check_proposed()
-        self.state = "refused"
+        self._nm_workflow_write({"state": "refused"})
 
     def _refuse_operator(self, user):
         """Refusal by the operator (from the portal): the target stays, the
         culture officer is told so that the discussion goes on."""
         self._check_proposed()
-        self.sudo().state = "refused"
+        self.sudo()._nm_workflow_write({"state": "refused"})
         for adjustment in self.sudo():
             adjustment.convention_id.message_post(
                 body=self.env._(
@@ -150,9 +184,10 @@ class NmProgressAdjustment(models.Model):
             lambda a: a.authority_accepted and a.operator_accepted
         ):
             clause = adjustment.clause_id
-            adjustment.old_target = clause.target
-            clause.with_context(nm_adjustment=True).target = adjustment.new_target
-            adjustment.state = "applied"
+            adjustment._nm_workflow_write(
+                {"old_target": clause.target, "state": "applied"}
+            )
+            clause._nm_set_target(adjustment.new_target)
             clause.convention_id.message_post(
                 body=self.env._(
                     "Target of \u00ab %(clause)s \u00bb changed from %(old)s to "

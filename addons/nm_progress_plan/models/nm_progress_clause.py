@@ -3,14 +3,43 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.progress import progress_ratio
+from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
+
+from ..tools.progress import MAX_FIGURE, progress_ratio
 from .nm_progress_clause_template import COMMITTERS, DIRECTIONS, FREQUENCIES, THEMES
+
+# What both sides signed: it changes only through an adjustment accepted by both.
+SIGNED_FIELDS = (
+    "convention_id",
+    "name",
+    "indicator_name",
+    "indicator_unit",
+    "baseline",
+    "target",
+    "direction",
+    "committer",
+    "frequency",
+    "is_carbon",
+)
 
 
 class NmProgressClause(models.Model):
     _name = "nm.progress.clause"
     _description = "Progress plan clause"
+    _inherit = ["nm.locked.mixin"]
     _order = "convention_id, sequence, id"
+    _nm_lock_state = "convention_id.state"
+    # figures computed from the measures and copies of the convention
+    _nm_workflow_fields = frozenset(
+        {"partner_id", "company_id", "latest_value", "latest_date", "has_value",
+         "progress"}
+    )  # fmt: skip
+    _nm_locked_fields = {
+        "signed": SIGNED_FIELDS,
+        "assessment": SIGNED_FIELDS,
+        "closed": ALL,
+    }
+    _nm_undeletable_states = ("signed", "assessment", "closed")
 
     sequence = fields.Integer(default=10)
     convention_id = fields.Many2one(
@@ -137,45 +166,51 @@ class NmProgressClause(models.Model):
                     "Clauses can only be added while the convention is negotiated."
                 )
             )
+        for vals in vals_list:
+            self._check_figures(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        locked = {
-            "baseline",
-            "target",
-            "indicator_name",
-            "indicator_unit",
-            "direction",
-            "name",
-        }
-        if (
-            locked & set(vals)
-            and not self.env.context.get("nm_adjustment")
-            and any(
-                c.convention_id.state in ("signed", "assessment", "closed")
-                for c in self
-            )
-        ):
-            raise UserError(
-                self.env._(
-                    "The clauses of a signed convention change only through an "
-                    "adjustment "
-                    "accepted by both sides."
-                )
-            )
+        self._check_figures(vals)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_negotiated(self):
-        if any(
-            c.convention_id.state in ("signed", "assessment", "closed") or c.measure_ids
-            for c in self
-        ):
-            raise UserError(
-                self.env._(
-                    "Clauses of a signed convention or with measures cannot be deleted."
+    def unlink(self):
+        # Not an @api.ondelete method: those are skipped under _force_unlink.
+        if not self.env.su:
+            self.check_access("unlink")
+        if not self.env.su and self.sudo().measure_ids:
+            raise UserError(self._nm_unlink_message())
+        return super().unlink()
+
+    def _nm_lock_message(self, names):
+        return self.env._(
+            "The clauses of a signed convention change only through an adjustment "
+            "accepted by both sides (%(fields)s).",
+            fields=self._nm_field_labels(names),
+        )
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "Clauses of a signed convention or with measures cannot be deleted."
+        )
+
+    def _nm_set_target(self, target):
+        """The adjustment workflow's one way to change a signed target."""
+        self._check_figures({"target": target})
+        self._nm_workflow_write({"target": target})
+
+    @api.model
+    def _check_figures(self, vals):
+        for name in ("baseline", "target", "assessed_value", "next_target"):
+            value = vals.get(name)
+            if value and not -MAX_FIGURE <= value <= MAX_FIGURE:
+                raise ValidationError(
+                    self.env._(
+                        "%(value)s is not a plausible figure for an indicator: enter "
+                        "at most 12 digits.",
+                        value=value,
+                    )
                 )
-            )
 
     def _renewal_values(self):
         self.ensure_one()

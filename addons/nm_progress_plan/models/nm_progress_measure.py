@@ -3,13 +3,32 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-EDITABLE_AFTER_SUBMISSION = {"analytic_line_id", "evidence_attachment_ids"}
+from ..tools.progress import MAX_FIGURE
+
+# Only evidence may be added to a submitted measure (never removed); the booked
+# carbon line is the workflow's (_book_carbon).
+EDITABLE_AFTER_SUBMISSION = {"evidence_attachment_ids"}
 
 
 class NmProgressMeasure(models.Model):
     _name = "nm.progress.measure"
     _description = "Indicator measure"
+    _inherit = ["nm.locked.mixin"]
     _order = "date desc, id desc"
+    # frozen in every state (see write); the lock reads the review's state
+    _nm_lock_state = "review_id.state"
+    _nm_workflow_fields = frozenset(
+        {
+            "submitted_by_id",
+            "analytic_line_id",
+            "convention_id",
+            "partner_id",
+            "company_id",
+            "date",
+            "objective_id",
+            "theme",
+        }
+    )
 
     review_id = fields.Many2one(
         "nm.progress.review", required=True, ondelete="restrict", index=True
@@ -72,9 +91,26 @@ class NmProgressMeasure(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            value = vals.get("value") or 0.0
+            if not -MAX_FIGURE <= value <= MAX_FIGURE:
+                raise UserError(
+                    self.env._(
+                        "%(value)s is not a plausible figure for an indicator: enter "
+                        "at most 12 digits.",
+                        value=value,
+                    )
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
         self.check_access("write")
-        if set(vals) - EDITABLE_AFTER_SUBMISSION:
+        editable = EDITABLE_AFTER_SUBMISSION | (
+            self._nm_workflow_fields if self.env.su else set()
+        )
+        if set(vals) - editable:
             raise UserError(
                 self.env._(
                     "A submitted measure cannot be changed: record a new measure to "
@@ -96,13 +132,17 @@ class NmProgressMeasure(models.Model):
                 )
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "A submitted measure cannot be deleted: record a new measure to "
-                "correct it."
-            )
+    def unlink(self):
+        # Never deleted, whatever the context: not an @api.ondelete method (those
+        # are skipped under _force_unlink). Uninstalling runs as superuser.
+        if not self.env.su and self:
+            self.check_access("unlink")
+            raise UserError(self._nm_unlink_message())
+        return super().unlink()
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "A submitted measure cannot be deleted: record a new measure to correct it."
         )
 
     def _book_carbon(self):
@@ -129,4 +169,4 @@ class NmProgressMeasure(models.Model):
                     "carbon_source": "partner",
                 }
             )
-            measure.sudo().analytic_line_id = line
+            measure._nm_workflow_write({"analytic_line_id": line.id})

@@ -7,7 +7,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools.progress import MAX_EVIDENCE_BYTES, evidence_allowed
+from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
+
+from ..tools.progress import (
+    MAX_EVIDENCE_BYTES,
+    MAX_FIGURE,
+    MAX_FILENAME_CHARS,
+    MAX_TEXT_CHARS,
+    evidence_allowed,
+)
 
 REMINDER_DAYS = 7
 
@@ -15,9 +23,33 @@ REMINDER_DAYS = 7
 class NmProgressReview(models.Model):
     _name = "nm.progress.review"
     _description = "Progress review"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "nm.locked.mixin",
+    ]
     _order = "date_planned, id"
     _mail_post_access = "read"
+    # the operator's submission and the feedback's date: only the workflow
+    _nm_workflow_fields = frozenset(
+        {
+            "state",
+            "name",
+            "partner_id",
+            "company_id",
+            "operator_comment",
+            "submitted_date",
+            "submitted_by_id",
+            "feedback_date",
+            "reminder_sent",
+        }
+    )
+    _nm_locked_fields = {
+        "submitted": ("convention_id", "review_type", "date_planned", "date_due"),
+        "done": ALL,
+    }
+    _nm_undeletable_states = ("submitted", "done")
 
     name = fields.Char(compute="_compute_name", store=True)
     convention_id = fields.Many2one(
@@ -116,7 +148,7 @@ class NmProgressReview(models.Model):
                 raise UserError(
                     self.env._("Reviews are opened only on signed conventions.")
                 )
-        self.write({"state": "open", "reminder_sent": False})
+        self._nm_workflow_write({"state": "open", "reminder_sent": False})
         template = self.env.ref("nm_progress_plan.mail_template_review_opened")
         for review in self:
             review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
@@ -126,14 +158,14 @@ class NmProgressReview(models.Model):
         for review in self:
             if review.state != "submitted":
                 raise UserError(self.env._("Only a submitted review can be reopened."))
-        self.state = "open"
+        self._nm_workflow_write({"state": "open"})
 
     def action_cancel(self):
         if any(r.state in ("submitted", "done") for r in self):
             raise UserError(
                 self.env._("A review with submitted measures cannot be cancelled.")
             )
-        self.state = "cancelled"
+        self._nm_workflow_write({"state": "cancelled"})
 
     def action_post_feedback(self):
         """Close the review with the authority's feedback, book reported carbon
@@ -146,7 +178,9 @@ class NmProgressReview(models.Model):
                 raise UserError(
                     self.env._("Write your feedback to the operator before posting it.")
                 )
-        self.write({"state": "done", "feedback_date": fields.Date.context_today(self)})
+        self._nm_workflow_write(
+            {"state": "done", "feedback_date": fields.Date.context_today(self)}
+        )
         self.measure_ids._book_carbon()
         for review in self:
             review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
@@ -173,6 +207,15 @@ class NmProgressReview(models.Model):
                 self.env._(
                     "« %(indicator)s » cannot be negative (%(value)s): enter the "
                     "value measured, e.g. 12,5.",
+                    indicator=clause.indicator_name,
+                    value=shown,
+                )
+            )
+        if not value <= MAX_FIGURE:
+            raise ValidationError(
+                self.env._(
+                    "« %(indicator)s »: %(value)s is not a plausible figure: enter "
+                    "the value measured, at most 12 digits.",
                     indicator=clause.indicator_name,
                     value=shown,
                 )
@@ -204,8 +247,16 @@ class NmProgressReview(models.Model):
                     self.env._("This indicator is not part of the convention.")
                 )
             self._check_measure_value(line["clause"], line["value"])
+            self._check_portal_text(
+                line.get("comment"),
+                self.env._(
+                    "The comment on « %(indicator)s »",
+                    indicator=line["clause"].indicator_name,
+                ),
+            )
             for evidence in line.get("evidence") or ():
                 self._check_evidence(*evidence)
+        self._check_portal_text(comment, self.env._("Your comment"))
         if not measures:
             raise UserError(self.env._("Enter at least one value before submitting."))
         Measure = self.env["nm.progress.measure"].sudo()
@@ -250,6 +301,13 @@ class NmProgressReview(models.Model):
         return created
 
     def _check_evidence(self, filename, content):
+        if "\x00" in (filename or "") or len(filename or "") > MAX_FILENAME_CHARS:
+            raise UserError(
+                self.env._(
+                    "The name of a file you joined cannot be saved (too long or with "
+                    "a NUL character): rename the file and send it again."
+                )
+            )
         if not evidence_allowed(filename):
             raise UserError(
                 self.env._(
@@ -304,5 +362,48 @@ class NmProgressReview(models.Model):
         template = self.env.ref("nm_progress_plan.mail_template_review_reminder")
         for review in reviews:
             review.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-        reviews.reminder_sent = True
+        reviews._nm_workflow_write({"reminder_sent": True})
         return reviews
+
+    def _nm_workflow_write(self, vals):
+        # the buttons run with the caller's rights up to this write
+        self.check_access("write")
+        return super()._nm_workflow_write(vals)
+
+    def _nm_lock_message(self, names):
+        return self.env._(
+            "Review %(name)s has been submitted by the operator: %(fields)s can no "
+            "longer be changed. Reopen it to let the operator correct it.",
+            name=self.name,
+            fields=self._nm_field_labels(names),
+        )
+
+    def _nm_unlink_message(self):
+        return self.env._(
+            "Review %(name)s carries the operator's submission: it cannot be deleted.",
+            name=self.name,
+        )
+
+    def _check_portal_text(self, text, what):
+        """A text typed on the portal the database can hold: no NUL character,
+        a comment's length at most."""
+        if not text:
+            return
+        if "\x00" in text:
+            raise ValidationError(
+                self.env._(
+                    "%(what)s contains a character that cannot be saved (NUL): "
+                    "type it again or paste it as plain text.",
+                    what=what,
+                )
+            )
+        if len(text) > MAX_TEXT_CHARS:
+            raise ValidationError(
+                self.env._(
+                    "%(what)s is too long (%(count)s characters): write at most "
+                    "%(max)s, and join a document for more.",
+                    what=what,
+                    count=len(text),
+                    max=MAX_TEXT_CHARS,
+                )
+            )

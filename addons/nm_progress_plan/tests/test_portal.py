@@ -92,7 +92,8 @@ class TestPortal(HttpCase):
             lambda c: c.committer == "authority"
         )
         self.assertNotIn(f'name="value_{shuttles.id}"', response.text)
-        # the convention's documents are listed and downloadable through it
+        # the documents shared with the operator are listed and downloadable
+        # through the convention (a file merely attached to it is not shared)
         doc_a = self.env["ir.attachment"].create(
             {
                 "name": "convention_a_signee.pdf",
@@ -101,6 +102,7 @@ class TestPortal(HttpCase):
                 "res_id": self.convention_a.id,
             }
         )
+        self.convention_a.shared_document_ids = doc_a
         response = self.url_open(f"/my/conventions/{self.convention_a.id}")
         self.assertIn("convention_a_signee.pdf", response.text)
         response = self.url_open(
@@ -215,8 +217,8 @@ class TestPortal(HttpCase):
             Attachment.search_count([("res_model", "=", "nm.progress.measure")]),
             attachments_before,
         )
-        # a closed review
-        self.review_a.state = "done"
+        # a closed review (put so directly: a state only the workflow writes)
+        self.review_a.sudo().state = "done"
         response = self._submit({f"value_{self.clause_bike.id}": "30"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("This review is not open", response.text)
@@ -250,7 +252,8 @@ class TestPortal(HttpCase):
 
     def test_tour_submit_review(self):
         """Acceptance 3: an operator opens the review and submits it in Chromium."""
-        self.convention_a.title = "Tour convention"
+        # the subject of a signed convention is frozen: set it as the server would
+        self.convention_a.sudo().title = "Tour convention"
         self.start_tour("/my", "nm_progress_plan_portal_review", login="pp_portal_a")
         self.review_a.invalidate_recordset()
         self.assertEqual(self.review_a.state, "submitted")

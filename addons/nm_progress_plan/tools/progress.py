@@ -30,6 +30,13 @@ ALLOWED_EVIDENCE_EXTENSIONS = (
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # files one indicator's measure may carry from one portal submission
 MAX_EVIDENCE_FILES = 5
+# An indicator figure with more digits is a typing error (and its products with
+# other figures would overflow).
+MAX_FIGURE = 1e12
+# Texts typed on the portal (comments) beyond this are not comments.
+MAX_TEXT_CHARS = 10000
+# A file name longer than this is not a name a person gave.
+MAX_FILENAME_CHARS = 255
 
 
 def progress_ratio(baseline, target, value):

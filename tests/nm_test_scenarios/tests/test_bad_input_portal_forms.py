@@ -156,6 +156,73 @@ class TestTravelFormBadNumbers(TravelFixturesMixin, HttpCase):
                 self.assertEqual(len(declaration.line_ids), 1)
                 self.assertEqual(declaration.total_km, 432.0)
 
+    def test_nul_bytes_and_overflows_never_a_server_error(self):
+        """NUL characters in any field of the form, numbers no database column
+        holds and figures no trip has: the form comes back with a message (or
+        the page is shown again), never a server error, and nothing is written."""
+        self.authenticate("nm_mob_agent", "nm_mob_agent")
+        Declaration = self.env["nm.travel.declaration"]
+        Line = self.env["nm.travel.declaration.line"]
+        counts = (Declaration.search_count([]), Line.search_count([]))
+        for row, message in (
+            (("12", "99999999999", "1"), "trips in a month is not possible"),
+            (("12", "18", "99999999999"), "occupants is not possible"),
+            (("1e308", "18", "1"), "is not possible"),
+            (("39999", "999", "1"), "is not possible"),
+            (("12\x00", "18", "1"), "cannot be saved (NUL)"),
+            (("12", "1\x008", "1"), "cannot be saved (NUL)"),
+        ):
+            with self.subTest(row=row):
+                response = self._post_rows(row)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("nm_travel_error", response.text)
+                self.assertIn(message, response.text)
+                self.assertEqual(
+                    (Declaration.search_count([]), Line.search_count([])), counts
+                )
+        # a mission of 39,999 km × 999 trips × 2 would be 80 million km: refused
+        # above as a commute over 1,000 km, and as a mission too
+        data = {
+            "csrf_token": Request.csrf_token(self),
+            "month": "2026-04",
+            "action": "save",
+            "line_0_travel_type": "mission",
+            "line_0_mode_id": str(self.mode_tgv.id),
+            "line_0_distance_km": "1e308",
+            "line_0_trip_count": "18",
+            "line_0_round_trip": "1",
+            "line_0_occupants": "1",
+        }
+        response = self.url_open("/my/travel", data=data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("at most 40,000 km", response.text)
+        for name in ("month", "action", "line_0_mode_id", "line_0_travel_type"):
+            with self.subTest(field=name):
+                bad = dict(data, line_0_distance_km="12")
+                bad[name] = bad[name] + "\x00"
+                response = self.url_open("/my/travel", data=bad)
+                self.assertLess(response.status_code, 500)
+                if name != "month":  # an unreadable month shows the page again
+                    self.assertIn("cannot be saved (NUL)", response.text)
+                self.assertEqual(
+                    (Declaration.search_count([]), Line.search_count([])), counts
+                )
+        # too many rows: only the rows of the form are read, a month stays small
+        many = dict(data, line_0_distance_km="12")
+        for index in range(1, 500):
+            many.update(
+                {
+                    f"line_{index}_travel_type": "commute",
+                    f"line_{index}_mode_id": str(self.mode_bike.id),
+                    f"line_{index}_distance_km": "3",
+                    f"line_{index}_trip_count": "2",
+                    f"line_{index}_occupants": "1",
+                }
+            )
+        response = self.url_open("/my/travel", data=many)
+        self.assertLess(response.status_code, 500)
+        self.assertLessEqual(Line.search_count([]) - counts[1], 30)
+
 
 @tagged("post_install", "-at_install")
 class TestMeasureFormBadNumbers(HttpCase):
@@ -243,3 +310,46 @@ class TestMeasureFormBadNumbers(HttpCase):
         self.assertEqual(
             sorted(self.review_a.measure_ids.mapped("value")), [0.0, 100.0]
         )
+
+    def test_nul_bytes_long_texts_and_overflows(self):
+        """A NUL character in a comment or a file name, a comment of a whole
+        book, a figure of 309 digits: the form comes back with the message
+        (HTTP 400), never a server error, and nothing is recorded."""
+        self.authenticate("pp_portal_a", "pp_portal_a")
+        Measure = self.env["nm.progress.measure"]
+        Attachment = self.env["ir.attachment"]
+        before = (Measure.search_count([]), Attachment.search_count([]))
+        value = f"value_{self.clause_bike.id}"
+        comment = f"comment_{self.clause_bike.id}"
+        evidence = f"evidence_{self.clause_bike.id}"
+        for data, files, message in (
+            ({value: "1e308"}, None, "is not a plausible figure"),
+            ({value: "99999999999999999999"}, None, "is not a plausible figure"),
+            ({value: "12\x00"}, None, "is not a number"),
+            ({value: "12", "comment": "merci\x00"}, None, "cannot be saved (NUL)"),
+            ({value: "12", comment: "a\x00b"}, None, "cannot be saved (NUL)"),
+            ({value: "12", "comment": "x" * 20000}, None, "is too long"),
+            (
+                {value: "12"},
+                {evidence: ("rapport\x00.pdf", b"%PDF-1.4")},
+                "rename the file",
+            ),
+            (
+                {value: "12"},
+                {evidence: ("r" * 300 + ".pdf", b"%PDF-1.4")},
+                "rename the file",
+            ),
+        ):
+            with self.subTest(data=str(data)[:60], files=bool(files)):
+                response = self.url_open(
+                    self.review_url + "/submit",
+                    data={"csrf_token": Request.csrf_token(self), **data},
+                    files=files,
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(message, response.text)
+                self.assertEqual(
+                    (Measure.search_count([]), Attachment.search_count([])), before
+                )
+                self.review_a.invalidate_recordset()
+                self.assertEqual(self.review_a.state, "open")

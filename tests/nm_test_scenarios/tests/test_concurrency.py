@@ -145,15 +145,29 @@ class TestConcurrency(BaseCase):
 
     @mute_logger("odoo.sql_db")
     def test_agent_edits_after_the_validation(self):
-        """The manager validates while the agent still has the declaration open
-        and doubles a distance: the agent's change is refused with the reason,
-        the booked km are those the manager saw."""
+        """The agent cannot change the declaration once submitted. The manager
+        validates while the agent's head still has it open and doubles a
+        distance: the head's change is refused with the reason, the booked km are
+        those the validating manager saw."""
         declaration_id, line_id, km = self._open_submitted(
             "nm_mobility.nm_travel_declaration_lucas_petit_2026_11_demo"
         )
         self.assertEqual(km, 12.0)
+        with self.registry.cursor() as cr:
+            agent = self._env(cr).ref("nm_carbon_budget.user_agent_demo")
+            line = (
+                self._env(cr)["nm.travel.declaration.line"]
+                .with_user(agent)
+                .browse(line_id)
+            )
+            with self.assertRaises(UserError) as caught:
+                line.write({"distance_km": 24.0})
+            self.assertIn("has been sent to your manager", str(caught.exception))
+            cr.rollback()
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            env1, env2 = self._env(cr1), self._env(cr2)
+            env1 = self._env(cr1)
+            head = self._env(cr2).ref("nm_carbon_budget.user_directrice_demo")
+            env2 = api.Environment(cr2, head.id, {})
             line = env2["nm.travel.declaration.line"].browse(line_id)
             self.assertEqual(line.declaration_id.state, "submitted")
             env1["nm.travel.declaration"].browse(declaration_id).action_validate()
@@ -173,7 +187,8 @@ class TestConcurrency(BaseCase):
 
     @mute_logger("odoo.sql_db")
     def test_validation_after_the_agent_edits(self):
-        """The agent's change is committed first: the manager's validation, begun
+        """The head's correction of a submitted declaration (the agent can no
+        longer change it) is committed first: the manager's validation, begun
         on the old figures, fails and is retried on the new ones, so the booked
         km are the corrected ones (no lost update)."""
         declaration_id, line_id, km = self._open_submitted(
