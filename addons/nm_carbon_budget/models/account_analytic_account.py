@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.safe_eval import safe_eval
 
 
 class AccountAnalyticAccount(models.Model):
@@ -30,6 +31,42 @@ class AccountAnalyticAccount(models.Model):
         help="Who heads this direction: they see and approve its carbon amendments "
         "(the direction-head tier). Set by the carbon controllers.",
     )
+
+    is_direction = fields.Boolean(
+        compute="_compute_is_direction",
+        search="_search_is_direction",
+        help="An account of the company's carbon reference plan.",
+    )
+
+    @api.depends("root_plan_id", "company_id")
+    @api.depends_context("allowed_company_ids")
+    def _compute_is_direction(self):
+        plans = self.env.companies.carbon_plan_id
+        for account in self:
+            account.is_direction = account.root_plan_id in plans
+
+    def _search_is_direction(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        plans = self.env.companies.carbon_plan_id
+        if not plans:
+            # no reference plan chosen yet: every account may be a direction
+            return [] if True in value else [("id", "=", False)]
+        if True in value:
+            return [("root_plan_id", "in", plans.ids)]
+        return [("root_plan_id", "not in", plans.ids)]
+
+    @api.model
+    def _action_on_my_direction(self, xmlid):
+        """The window action ``xmlid``, filtered on “My direction” for a user who
+        heads a direction (the others, finance included, see every direction)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if self.search_count([("direction_head_ids", "in", self.env.uid)], limit=1):
+            action["context"] = {
+                **safe_eval(action.get("context") or "{}"),
+                "search_default_my_direction": 1,
+            }
+        return action
 
     @api.depends_context("from_date", "to_date")
     def _compute_carbon_kg(self):

@@ -24,6 +24,12 @@ class CrossoveredBudgetLines(models.Model):
     _name = "crossovered.budget.lines"
     _inherit = ["crossovered.budget.lines", "nm.batched.aggregate.mixin"]
     _batched_aggregates = BATCHED_AGGREGATES
+    _rec_names_search = [
+        "analytic_account_id.name",
+        "analytic_account_id.code",
+        "general_budget_id.name",
+        "crossovered_budget_id.name",
+    ]
 
     # OCA computes the € practical amount line by line on the Project plan's column
     # only; it is computed here with the carbon, in one query, on the column of the
@@ -75,6 +81,22 @@ class CrossoveredBudgetLines(models.Model):
     _planned_carbon_positive = models.Constraint(
         "CHECK (planned_carbon_kg >= 0)", "A carbon envelope cannot be negative."
     )
+
+    @api.depends(
+        "analytic_account_id.name",
+        "general_budget_id.name",
+        "crossovered_budget_id.name",
+    )
+    def _compute_display_name(self):
+        # "Direction — Position — Budget": what a user picks in a DM, a rating or a
+        # review, instead of "crossovered.budget.lines,19"
+        for line in self:
+            parts = (
+                line.analytic_account_id.name,
+                line.general_budget_id.name,
+                line.crossovered_budget_id.name,
+            )
+            line.display_name = " — ".join(part for part in parts if part)
 
     @api.depends(
         "general_budget_id.account_ids",

@@ -347,6 +347,16 @@ class NmBudgetReviewLine(models.Model):
         string="Envelope used (%)", compute="_compute_percentages", store=True
     )
 
+    @api.depends("review_id.name", "analytic_account_id.name", "general_budget_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            parts = (
+                line.review_id.name,
+                line.analytic_account_id.name,
+                line.general_budget_id.name,
+            )
+            line.display_name = " — ".join(part for part in parts if part)
+
     @api.depends(
         "planned_amount", "practical_amount", "planned_carbon_kg", "practical_carbon_kg"
     )

@@ -64,6 +64,12 @@ class NmCarbonAmendmentLine(models.Model):
     )
     applied_date = fields.Datetime(related="amendment_id.applied_date")
 
+    @api.depends("amendment_id.name", "budget_line_id.display_name")
+    def _compute_display_name(self):
+        for line in self:
+            parts = (line.amendment_id.name, line.budget_line_id.display_name)
+            line.display_name = " — ".join(part for part in parts if part)
+
     @api.depends("delta_kg", "budget_line_id.planned_carbon_kg", "state", "after_kg")
     def _compute_new_kg(self):
         for line in self:

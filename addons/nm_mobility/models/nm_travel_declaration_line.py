@@ -138,6 +138,12 @@ class NmTravelDeclarationLine(models.Model):
         related="declaration_id.company_id", store=True, index=True
     )
 
+    @api.depends("declaration_id.name", "mode_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            parts = (line.declaration_id.name, line.mode_id.name)
+            line.display_name = " — ".join(part for part in parts if part)
+
     @api.depends("declaration_id.employee_id", "declaration_id.date")
     def _compute_from_declaration(self):
         for line in self:

@@ -72,6 +72,13 @@ class NmProgressAdjustment(models.Model):
         readonly=True,
     )
 
+    @api.depends("clause_id.name")
+    def _compute_display_name(self):
+        for adjustment in self:
+            adjustment.display_name = self.env._(
+                "%(clause)s: target adjustment", clause=adjustment.clause_id.name or ""
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

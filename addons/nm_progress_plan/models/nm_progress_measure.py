@@ -76,6 +76,12 @@ class NmProgressMeasure(models.Model):
         "account.analytic.line", string="Booked carbon line", readonly=True, copy=False
     )
 
+    @api.depends("clause_id.name", "review_id.name")
+    def _compute_display_name(self):
+        for measure in self:
+            parts = (measure.clause_id.name, measure.review_id.name)
+            measure.display_name = " — ".join(part for part in parts if part)
+
     @api.depends("evidence_attachment_ids")
     def _compute_evidence_count(self):
         for measure in self:
