@@ -1061,6 +1061,15 @@ class TestTwoCompaniesReports(TransactionCase):
                 [("company_id", "=", self.company_b.id)]
             ),
         ]
+        # the trajectory's years and graph series, read from B's own trajectory
+        trajectory_b = next(r for r in records if r._name == "nm.carbon.trajectory")
+        in_2021 = [("trajectory_id", "=", trajectory_b.id), ("year", "=", 2021)]
+        records += [
+            env_b["nm.carbon.trajectory.point"].search(in_2021),
+            env_b["nm.carbon.trajectory.series"].search(
+                [*in_2021, ("series", "=", "target")]
+            ),
+        ]
         for record in records:
             self.assertEqual(len(record), 1, record._name)
             self.assertEqual(record.company_id, self.company_b, record._name)
