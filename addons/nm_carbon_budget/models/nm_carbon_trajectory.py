@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import carbon
 
@@ -51,7 +52,7 @@ class NmCarbonTrajectory(models.Model):
         digits=(16, 0),
     )
     point_ids = fields.One2many(
-        "nm.carbon.trajectory.point", "trajectory_id", string="Years"
+        "nm.carbon.trajectory.point", "trajectory_id", string="Years", readonly=True
     )
 
     _reduction_rate_range = models.Constraint(
@@ -112,27 +113,6 @@ class NmCarbonTrajectory(models.Model):
                 return own
         return self.search(domain + [("analytic_account_id", "=", False)], limit=1)
 
-    def action_refresh_points(self):
-        """Rebuild the yearly points (target and booked) used by the graph."""
-        points = self.env["nm.carbon.trajectory.point"]
-        for trajectory in self:
-            trajectory.point_ids.unlink()
-            first = trajectory.baseline_year
-            last = max(HORIZON_YEAR, fields.Date.context_today(self).year)
-            booked = trajectory._booked_by_year(first, last)
-            points.create(
-                [
-                    {
-                        "trajectory_id": trajectory.id,
-                        "year": year,
-                        "target_kg": round(trajectory.target_kg(year), 0),
-                        "booked_kg": booked.get(year, 0.0),
-                    }
-                    for year in range(first, last + 1)
-                ]
-            )
-        return True
-
     def _booked_by_year(self, first, last):
         """Booked kgCO2e per year on the direction, or on the company's carbon
         reference plan for the whole organisation, in one grouped query."""
@@ -159,20 +139,188 @@ class NmCarbonTrajectory(models.Model):
         }
 
 
+# what the trajectory queries read, flushed before they run
+TRAJECTORY_DEPENDS = {
+    "nm.carbon.trajectory": [
+        "baseline_year",
+        "baseline_kg",
+        "reduction_rate",
+        "analytic_account_id",
+        "company_id",
+        "active",
+    ],
+    "account.analytic.line": ["date", "carbon_kg", "company_id", "account_id"],
+    "account.analytic.account": ["root_plan_id"],
+    "res.company": ["carbon_plan_id"],
+}
+
+
+def _booked_query(env):
+    """SQL of the kgCO2e booked per trajectory and year, read from the analytic
+    lines when queried: a direction's trajectory sums the column of its account's
+    plan; the organisation's sums the company's carbon reference plan (one plan,
+    so a journal item split over several plans counts once)."""
+    project_plan, other_plans = env["account.analytic.plan"]._get_all_plans()
+    branches = []
+    for plan in project_plan | other_plans:
+        column = SQL.identifier("line", plan._column_name())
+        branches.append(
+            SQL(
+                """
+                SELECT traj.id AS trajectory_id,
+                       EXTRACT(YEAR FROM line.date)::int AS year,
+                       line.carbon_kg
+                  FROM nm_carbon_trajectory traj
+                  JOIN account_analytic_account account
+                    ON account.id = traj.analytic_account_id
+                   AND account.root_plan_id = %(plan)s
+                  JOIN account_analytic_line line
+                    ON %(column)s = traj.analytic_account_id
+                   AND line.company_id = traj.company_id
+                UNION ALL
+                SELECT traj.id, EXTRACT(YEAR FROM line.date)::int, line.carbon_kg
+                  FROM nm_carbon_trajectory traj
+                  JOIN res_company company
+                    ON company.id = traj.company_id
+                   AND company.carbon_plan_id = %(plan)s
+                  JOIN account_analytic_line line
+                    ON %(column)s IS NOT NULL
+                   AND line.company_id = traj.company_id
+                 WHERE traj.analytic_account_id IS NULL
+                """,
+                plan=plan.id,
+                column=column,
+            )
+        )
+    if not branches:
+        return SQL(
+            "SELECT NULL::int AS trajectory_id, NULL::int AS year, 0.0 AS carbon_kg "
+            "WHERE FALSE"
+        )
+    return SQL(
+        """
+        SELECT booked.trajectory_id, booked.year, SUM(booked.carbon_kg) AS carbon_kg
+          FROM (%s) booked
+          JOIN nm_carbon_trajectory traj ON traj.id = booked.trajectory_id
+         WHERE booked.year >= traj.baseline_year
+           AND COALESCE(booked.carbon_kg, 0) != 0
+         GROUP BY booked.trajectory_id, booked.year
+        """,
+        SQL(" UNION ALL ").join(branches),
+    )
+
+
+def _years_query(env):
+    """One row per trajectory and year, from the baseline year to 2050 (or this
+    year when later): the target, and the kgCO2e booked that year so far."""
+    return SQL(
+        """
+        SELECT traj.id * 10000 + years.year AS id,
+               traj.id AS trajectory_id,
+               traj.company_id,
+               traj.analytic_account_id,
+               years.year,
+               years.year::varchar AS year_label,
+               ROUND((traj.baseline_kg
+                      * POWER(1 - traj.reduction_rate, years.year - traj.baseline_year)
+                     )::numeric, 0)::float AS target_kg,
+               booked.carbon_kg AS booked_kg
+          FROM nm_carbon_trajectory traj
+         CROSS JOIN LATERAL generate_series(
+                traj.baseline_year,
+                GREATEST(%(horizon)s, EXTRACT(YEAR FROM CURRENT_DATE)::int)
+               ) AS years(year)
+          LEFT JOIN (%(booked)s) booked
+            ON booked.trajectory_id = traj.id AND booked.year = years.year
+         WHERE traj.active
+        """,
+        horizon=HORIZON_YEAR,
+        booked=_booked_query(env),
+    )
+
+
 class NmCarbonTrajectoryPoint(models.Model):
+    """A trajectory's year: its target and what was booked, read from the
+    analytic lines each time it is displayed (no stored snapshot to refresh)."""
+
     _name = "nm.carbon.trajectory.point"
     _description = "Carbon trajectory: one year"
+    _auto = False
     _order = "trajectory_id, year"
+    _depends = TRAJECTORY_DEPENDS
 
-    trajectory_id = fields.Many2one(
-        "nm.carbon.trajectory", required=True, ondelete="cascade", index=True
+    trajectory_id = fields.Many2one("nm.carbon.trajectory", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Direction", readonly=True
     )
-    year = fields.Integer(required=True)
-    year_label = fields.Char(compute="_compute_year_label", store=True)
-    target_kg = fields.Float(string="Target kgCO2e", aggregator="sum")
-    booked_kg = fields.Float(string="Booked kgCO2e", aggregator="sum")
+    year = fields.Integer(string="Year number", readonly=True)
+    year_label = fields.Char(string="Year", readonly=True)
+    target_kg = fields.Float(
+        string="Target kgCO2e", aggregator="sum", digits=(16, 0), readonly=True
+    )
+    booked_kg = fields.Float(
+        string="Booked kgCO2e",
+        aggregator="sum",
+        digits=(16, 0),
+        readonly=True,
+        help="Empty for a year with nothing booked yet.",
+    )
+    gap_kg = fields.Float(
+        string="Booked − target kgCO2e",
+        compute="_compute_gap_kg",
+        digits=(16, 0),
+        help="Positive when the year emitted more than its target.",
+    )
 
-    @api.depends("year")
-    def _compute_year_label(self):
+    @property
+    def _table_query(self):
+        return _years_query(self.env)
+
+    @api.depends("target_kg", "booked_kg")
+    def _compute_gap_kg(self):
         for point in self:
-            point.year_label = str(point.year)
+            point.gap_kg = point.booked_kg - point.target_kg if point.booked_kg else 0.0
+
+
+class NmCarbonTrajectorySeries(models.Model):
+    """The same years, one row per series (target, booked), so that one graph
+    draws both lines of every trajectory."""
+
+    _name = "nm.carbon.trajectory.series"
+    _description = "Carbon trajectory: target and booked series"
+    _auto = False
+    _order = "trajectory_id, year, series"
+    _depends = TRAJECTORY_DEPENDS
+
+    trajectory_id = fields.Many2one("nm.carbon.trajectory", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Direction", readonly=True
+    )
+    year = fields.Integer(string="Year number", readonly=True)
+    year_label = fields.Char(string="Year", readonly=True)
+    series = fields.Selection(
+        [("target", "Target"), ("booked", "Booked")], readonly=True
+    )
+    carbon_t = fields.Float(
+        string="tCO2e", aggregator="sum", digits=(16, 1), readonly=True
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT point.id * 2 AS id, point.trajectory_id, point.company_id,
+                   point.analytic_account_id, point.year, point.year_label,
+                   'target' AS series, point.target_kg / 1000.0 AS carbon_t
+              FROM (%(points)s) point
+            UNION ALL
+            SELECT point.id * 2 + 1, point.trajectory_id, point.company_id,
+                   point.analytic_account_id, point.year, point.year_label,
+                   'booked', point.booked_kg / 1000.0
+              FROM (%(points)s) point
+             WHERE point.booked_kg IS NOT NULL
+            """,
+            points=_years_query(self.env),
+        )

@@ -9,3 +9,4 @@ from . import test_query_count
 from . import test_amendment_chain
 from . import test_first_contact
 from . import test_demo_city
+from . import test_trajectory_figures

@@ -102,6 +102,13 @@ class NmConvention(models.Model):
     operator_maturity = fields.Selection(
         MATURITIES, required=True, default="starting", tracking=True
     )
+    review_grace_days = fields.Integer(
+        string="Days accepted after a review's due date",
+        default=0,
+        tracking=True,
+        help="A review still open this many days after its due date closes, "
+        "without submission. 0: it closes the day after its due date.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -165,6 +172,11 @@ class NmConvention(models.Model):
     _check_dates = models.Constraint(
         "CHECK(date_end >= date_start)",
         "The end date of a convention must be after its start date.",
+    )
+    _check_review_grace_days = models.Constraint(
+        "CHECK(review_grace_days >= 0)",
+        "The days accepted after a review's due date cannot be negative: 0 closes "
+        "a review the day after its due date.",
     )
     _check_subsidy = models.Constraint(
         "CHECK(subsidy_amount >= 0)", "The subsidy amount cannot be negative."

@@ -74,6 +74,7 @@ class NmProgressReview(models.Model):
             ("open", "Open"),
             ("submitted", "Submitted"),
             ("done", "Feedback given"),
+            ("missed", "Closed, not submitted"),
             ("cancelled", "Cancelled"),
         ],
         required=True,
@@ -89,6 +90,19 @@ class NmProgressReview(models.Model):
     feedback = fields.Text(string="Authority's feedback", tracking=True)
     feedback_date = fields.Date(readonly=True)
     reminder_sent = fields.Boolean(readonly=True, copy=False)
+    date_closing = fields.Date(
+        string="Closes on",
+        compute="_compute_date_closing",
+        store=True,
+        help="Last day the operator can submit: the due date, plus the days the "
+        "convention accepts after it.",
+    )
+    is_late = fields.Boolean(
+        string="Late",
+        compute="_compute_is_late",
+        search="_search_is_late",
+        help="Open and past its due date: nothing submitted in time.",
+    )
 
     @api.constrains("date_planned", "date_due", "convention_id", "state")
     def _check_within_convention(self):
@@ -132,6 +146,30 @@ class NmProgressReview(models.Model):
                 ]
             ).strip()
 
+    @api.depends("date_due", "convention_id.review_grace_days")
+    def _compute_date_closing(self):
+        for review in self:
+            review.date_closing = review.date_due and review.date_due + (
+                datetime.timedelta(days=review.convention_id.review_grace_days or 0)
+            )
+
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for review in self:
+            review.is_late = (
+                review.state == "open"
+                and bool(review.date_due)
+                and review.date_due < today
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        if (operator == "=") == value:
+            return [("state", "=", "open"), ("date_due", "<", today)]
+        return ["|", ("state", "!=", "open"), ("date_due", ">=", today)]
+
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for review in self:
@@ -155,9 +193,24 @@ class NmProgressReview(models.Model):
         return True
 
     def action_reopen(self):
+        today = fields.Date.context_today(self)
         for review in self:
-            if review.state != "submitted":
-                raise UserError(self.env._("Only a submitted review can be reopened."))
+            if review.state not in ("submitted", "missed"):
+                raise UserError(
+                    self.env._(
+                        "Only a submitted review, or one closed without submission, "
+                        "can be reopened."
+                    )
+                )
+            if review.state == "missed" and review.date_closing < today:
+                raise UserError(
+                    self.env._(
+                        "The review %(name)s closed on %(date)s: set a later due date "
+                        "first, then reopen it.",
+                        name=review.name,
+                        date=format_date(self.env, review.date_closing),
+                    )
+                )
         self._nm_workflow_write({"state": "open"})
 
     def action_cancel(self):
@@ -193,6 +246,15 @@ class NmProgressReview(models.Model):
                 self.env._(
                     "This review is not open: the measures can no longer be submitted. "
                     "Contact the culture direction if a correction is needed."
+                )
+            )
+        if self.date_closing and self.date_closing < fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "This review closed on %(date)s, as the convention provides: the "
+                    "measures can no longer be submitted. Contact the culture "
+                    "direction to have it reopened.",
+                    date=format_date(self.env, self.date_closing),
                 )
             )
 
@@ -407,3 +469,22 @@ class NmProgressReview(models.Model):
                     max=MAX_TEXT_CHARS,
                 )
             )
+
+    @api.model
+    def _cron_close_late_reviews(self):
+        """Close the open reviews whose closing day (due date plus the days the
+        convention accepts) has passed, and tell the responsible officer."""
+        today = fields.Date.context_today(self)
+        reviews = self.search([("state", "=", "open"), ("date_closing", "<", today)])
+        for review in reviews:
+            review.message_post(
+                body=self.env._(
+                    "Closed on %(date)s without submission: the due date was %(due)s.",
+                    date=format_date(self.env, today),
+                    due=format_date(self.env, review.date_due),
+                ),
+                partner_ids=review.convention_id.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        reviews._nm_workflow_write({"state": "missed"})
+        return reviews

@@ -1,9 +1,9 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-from datetime import date
+from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 
@@ -53,10 +53,13 @@ def setup_progress_fixtures(cls):
     cls.review_a = cls.convention_a.review_ids.filtered(
         lambda r: r.review_type == "during"
     )[:1]
-    cls.review_a.action_open()
     cls.review_b = cls.convention_b.review_ids.filtered(
         lambda r: r.review_type == "during"
     )[:1]
+    # open reviews the operators may still answer: due a month from today
+    for review in cls.review_a | cls.review_b:
+        review.date_due = due_in_a_month(review)
+    cls.review_a.action_open()
     cls.review_b.action_open()
     clause_b = cls.convention_b.clause_ids[0]
     cls.measure_b = cls.review_b._submit_measures(
@@ -79,6 +82,12 @@ def setup_progress_fixtures(cls):
             "res_id": cls.convention_b.id,
         }
     )
+
+
+def due_in_a_month(review):
+    """A due date a month ahead, so that the review still accepts measures
+    whatever day the tests run (a review past its due date closes)."""
+    return max(review.date_planned, fields.Date.context_today(review)) + timedelta(30)
 
 
 def make_convention(env, partner, title, manager):

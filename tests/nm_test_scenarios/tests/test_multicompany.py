@@ -5,7 +5,7 @@ on an analytic account, a position or a capital they share; a user of one compan
 reads none of the other's records."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
@@ -733,6 +733,8 @@ class TestTwoCompaniesReports(TransactionCase):
         review = convention.review_ids.filtered(
             lambda r: r.review_type == "during" and r.state == "planned"
         ).sorted("date_planned")[:1]
+        # still accepting measures today (a review past its due date closes)
+        review.date_due = max(review.date_planned, date.today()) + timedelta(30)
         review.action_open()
         clause = convention.clause_ids.filtered("is_carbon")
         measure = review._submit_measures([{"clause": clause, "value": kg}])
@@ -1057,6 +1059,15 @@ class TestTwoCompaniesReports(TransactionCase):
             ),
             env_b["nm.green.budget.rating"].search(
                 [("company_id", "=", self.company_b.id)]
+            ),
+        ]
+        # the trajectory's years and graph series, read from B's own trajectory
+        trajectory_b = next(r for r in records if r._name == "nm.carbon.trajectory")
+        in_2021 = [("trajectory_id", "=", trajectory_b.id), ("year", "=", 2021)]
+        records += [
+            env_b["nm.carbon.trajectory.point"].search(in_2021),
+            env_b["nm.carbon.trajectory.series"].search(
+                [*in_2021, ("series", "=", "target")]
             ),
         ]
         for record in records:
