@@ -1,3 +1,4 @@
 from . import test_travel_tools
 from . import test_travel_declaration
 from . import test_travel_portal
+from . import test_factor_periods
