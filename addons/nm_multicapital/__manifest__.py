@@ -3,8 +3,8 @@
 {
     "name": "Multi-capital accounting and budget vert",
     "summary": "Capitals other than carbon (land, water, social) kept in their own "
-    "units, capital budgets with thresholds, CARE preservation costs and debt, "
-    "budget vert ratings and annex",
+    "units, capital budgets with thresholds, CARE preservation costs, debt and "
+    "integrated result, budget vert ratings and annex",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
@@ -24,8 +24,10 @@
         "views/nm_capital_budget_line_views.xml",
         "views/nm_capital_preservation_views.xml",
         "views/nm_green_budget_views.xml",
+        "views/nm_public_budget_views.xml",
         "wizards/nm_green_budget_annex_views.xml",
         "wizards/nm_capital_arbitration_views.xml",
+        "wizards/nm_integrated_result_views.xml",
         "report/nm_multicapital_reports.xml",
         "report/nm_green_budget_annex_templates.xml",
         "report/nm_capital_debt_templates.xml",

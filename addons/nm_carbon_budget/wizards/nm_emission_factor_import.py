@@ -9,9 +9,16 @@ from datetime import date, timedelta
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-# Column headers of ADEME Base Empreinte / Base Carbone CSV exports (French version).
+from ..tools import carbon
+
+# Column headers of ADEME Base Empreinte exports, as the CSV export of
+# base-empreinte.ademe.fr writes them (French, spaces; 67 columns, Windows-1252, ";"
+# and decimal comma). The data.ademe.fr API export ("base-carboner" dataset) has the
+# same columns with underscores ("Type_Ligne", "Identifiant_de_l'élément"), in UTF-8
+# with "," as separator: headers are compared once underscores are read as spaces.
 COL_LINE_TYPE = "Type Ligne"
 COL_ID = "Identifiant de l'élément"
+COL_ELEMENT_TYPE = "Type de l'élément"
 COL_STATUS = "Statut de l'élément"
 COL_NAME = "Nom base français"
 COL_ATTRIBUTE = "Nom attribut français"
@@ -19,11 +26,21 @@ COL_BORDER = "Nom frontière français"
 COL_UNIT = "Unité français"
 COL_SOURCE = "Source"
 COL_CONTRIBUTOR = "Contributeur"
+COL_CREATED = "Date de création"
 COL_MODIFIED = "Date de modification"
 COL_VALIDITY = "Période de validité"
+COL_LOCATION = "Localisation géographique"
 COL_UNCERTAINTY = "Incertitude"
+COL_POST_TYPE = "Type poste"
+COL_POST_NAME = "Nom poste français"
 COL_TOTAL = "Total poste non décomposé"
 REQUIRED_COLUMNS = (COL_LINE_TYPE, COL_ID, COL_NAME, COL_UNIT, COL_TOTAL)
+
+# "Type Ligne": an element (the factor) or one of its breakdown rows ("Poste").
+ELEMENT_LINE_TYPES = ("elément", "élément", "element")
+BREAKDOWN_LINE_TYPE = "poste"
+# "Type de l'élément": factors are imported, source data ("Données source") are not.
+FACTOR_ELEMENT_TYPE = "facteur d'émission"
 
 # "kgCO2e/passager.km" -> factor unit
 UNIT_MAP = {
@@ -37,7 +54,13 @@ UNIT_MAP = {
     "kwh": "kwh",
     "kwh pci": "kwh",
     "kwh pcs": "kwh",
+    "kwhpci": "kwh",
+    "kwhpcs": "kwh",
+    "kwh (pci)": "kwh",
+    "kwh (pcs)": "kwh",
     "mwh": "mwh",
+    "mwh pci": "mwh",
+    "mwh pcs": "mwh",
     "litre": "l",
     "l": "l",
     "m3": "m3",
@@ -50,19 +73,15 @@ UNIT_MAP = {
     "k€": "keur",
     "keuro": "keur",
     "k€ht": "keur",
+    "k€ ht": "keur",
     "repas": "meal",
     "unité": "unit",
 }
 
 
-def parse_french_number(text):
-    """'0,2176' -> 0.2176; '1 234,5' -> 1234.5. Raises ValueError on anything else."""
-    cleaned = (
-        (text or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    )
-    if not cleaned:
-        raise ValueError("empty")
-    return float(cleaned.replace(",", "."))
+def normalize_header(text):
+    """'Identifiant_de_l’élément' -> "Identifiant de l'élément" (both layouts)."""
+    return (text or "").strip().lstrip("\ufeff").replace("_", " ").replace("’", "'")
 
 
 def parse_unit(text):
@@ -76,17 +95,50 @@ def parse_unit(text):
 def parse_french_date(text):
     text = (text or "").strip()
     match = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
     return None
 
 
+def classify(row):
+    """What a row of ADEME's file is: "factor", "breakdown", "source_data",
+    "archived", "other_status" or "other"."""
+    line_type = (row.get(COL_LINE_TYPE) or "").strip().lower()
+    if line_type == BREAKDOWN_LINE_TYPE:
+        return "breakdown"
+    if line_type not in ELEMENT_LINE_TYPES:
+        return "other"
+    element_type = (row.get(COL_ELEMENT_TYPE) or "").strip().lower().replace("’", "'")
+    if element_type and element_type != FACTOR_ELEMENT_TYPE:
+        return "source_data"
+    status = (row.get(COL_STATUS) or "").strip().lower()
+    if "archiv" in status:
+        return "archived"
+    if status and not status.startswith("valide"):
+        return "other_status"
+    return "factor"
+
+
 class NmEmissionFactorImport(models.TransientModel):
+    """Import ADEME Base Empreinte files as ADEME publishes them.
+
+    One factor per valid factor element (``Type Ligne`` = Elément, ``Type de
+    l'élément`` = Facteur d'émission, status Valide générique or Valide spécifique),
+    its code being the element id, so that a later file adds a dated version to a
+    factor already known instead of a duplicate. Breakdown rows (``Poste``) are kept
+    in the note of their factor, source data rows are ignored, archived elements end
+    the validity of the matching factor (or are skipped when it is unknown). The
+    report counts each kind of row.
+    """
+
     _name = "nm.emission.factor.import"
     _description = "Import ADEME emission factors"
 
@@ -117,82 +169,121 @@ class NmEmissionFactorImport(models.TransientModel):
             raise UserError(
                 self.env._("The file is neither UTF-8 nor Windows-1252 text.")
             )
-        reader = csv.DictReader(io.StringIO(text), delimiter=";")
-        missing = [
-            col for col in REQUIRED_COLUMNS if col not in (reader.fieldnames or [])
-        ]
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        headers = [normalize_header(h) for h in next(reader, [])]
+        missing = [col for col in REQUIRED_COLUMNS if col not in headers]
         if missing:
             raise UserError(
                 self.env._(
-                    "This is not an ADEME Base Empreinte CSV export (semicolon "
-                    "separated, French headers): missing columns %(columns)s.",
+                    "This is not an ADEME Base Empreinte export (the CSV export of "
+                    "base-empreinte.ademe.fr or the data.ademe.fr export): missing "
+                    "columns %(columns)s.",
                     columns=", ".join(f"“{col}”" for col in missing),
                 )
             )
-        return list(reader)
+        return [dict(zip(headers, row, strict=False)) for row in reader if any(row)]
+
+    def _number(self, row, column, number, errors, empty=None):
+        """The figure of a cell with the one number parser of the addon (decimal
+        comma or point; text, nan and inf refused); None, with an error, otherwise."""
+        try:
+            return carbon.parse_decimal(row.get(column), empty=empty)
+        except ValueError:
+            errors.append(
+                self.env._(
+                    "Line %(line)s (%(code)s): the value “%(value)s” in “%(column)s” "
+                    "is not a number.",
+                    line=number,
+                    code=(row.get(COL_ID) or "").strip(),
+                    value=row.get(column) or "",
+                    column=column,
+                )
+            )
+            return None
 
     def _parse(self, rows):
-        """Readable factor values and the errors, by line of the file."""
-        values, errors = [], []
+        """What the file says, by kind of row.
+
+        Returns (factors, details, archived, counts, errors): factor values, the
+        breakdown text of each element id, {element id: archive date}, the number of
+        rows of each kind, and the errors by line of the file."""
+        factors, archived, errors = [], {}, []
+        details = {}
+        counts = dict.fromkeys(
+            (
+                "factor",
+                "breakdown",
+                "source_data",
+                "archived",
+                "other_status",
+                "other",
+                "unit",
+            ),
+            0,
+        )
+        skipped_units = set()
         for number, row in enumerate(rows, start=2):
-            if (row.get(COL_LINE_TYPE) or "").strip().lower() not in (
-                "elément",
-                "élément",
-                "element",
-            ):
-                continue  # decomposition rows ("Poste") detail an element
-            if "archiv" in (row.get(COL_STATUS) or "").lower():
-                continue
+            kind = classify(row)
             code = (row.get(COL_ID) or "").strip()
-            try:
-                value = parse_french_number(row.get(COL_TOTAL))
-            except ValueError:
+            if kind == "breakdown":
+                value = self._number(row, COL_TOTAL, number, errors)
+                if value is None:
+                    continue
+                counts["breakdown"] += 1
+                parts = []
+                for part in (row.get(COL_POST_TYPE), row.get(COL_POST_NAME)):
+                    if part and part.strip() and part.strip() not in parts:
+                        parts.append(part.strip())
+                label = " – ".join(parts)
+                details.setdefault(code, []).append(f"{label or '?'}: {value:g}")
+                continue
+            if kind == "archived":
+                counts["archived"] += 1
+                archived[code] = (
+                    parse_french_date(row.get(COL_MODIFIED)) or fields.Date.today()
+                )
+                continue
+            if kind != "factor":
+                counts[kind] += 1
+                continue
+            if not code:
                 errors.append(
                     self.env._(
-                        "Line %(line)s (%(code)s): the value “%(value)s” is not a "
-                        "number.",
+                        "Line %(line)s: the element has no identifier.", line=number
+                    )
+                )
+                continue
+            value = self._number(row, COL_TOTAL, number, errors)
+            if value is None:
+                continue
+            if value < 0:
+                errors.append(
+                    self.env._(
+                        "Line %(line)s (%(code)s): a negative factor (%(value)s) "
+                        "cannot be imported.",
                         line=number,
                         code=code,
-                        value=row.get(COL_TOTAL) or "",
+                        value=value,
                     )
                 )
                 continue
             try:
                 unit = parse_unit(row.get(COL_UNIT))
             except ValueError:
-                errors.append(
-                    self.env._(
-                        "Line %(line)s (%(code)s): unknown unit “%(unit)s”.",
-                        line=number,
-                        code=code,
-                        unit=row.get(COL_UNIT) or "",
-                    )
-                )
+                # ADEME's file holds units the product has no unit for (m², ha, tep…)
+                counts["unit"] += 1
+                skipped_units.add((row.get(COL_UNIT) or "").strip())
                 continue
-            if not code or value < 0:
-                errors.append(
-                    self.env._(
-                        "Line %(line)s: an identifier and a positive value are needed.",
-                        line=number,
-                    )
-                )
+            uncertainty = self._number(row, COL_UNCERTAINTY, number, errors, empty=0.0)
+            if uncertainty is None:
                 continue
-            uncertainty = 0.0
-            if (row.get(COL_UNCERTAINTY) or "").strip():
-                try:
-                    uncertainty = parse_french_number(row[COL_UNCERTAINTY])
-                except ValueError:
-                    errors.append(
-                        self.env._(
-                            "Line %(line)s (%(code)s): the uncertainty “%(value)s” "
-                            "is not a number.",
-                            line=number,
-                            code=code,
-                            value=row[COL_UNCERTAINTY],
-                        )
-                    )
-                    continue
-            modified = parse_french_date(row.get(COL_MODIFIED)) or fields.Date.today()
+            start = (
+                parse_french_date(row.get(COL_MODIFIED))
+                or parse_french_date(row.get(COL_CREATED))
+                or fields.Date.today()
+            )
             name = " - ".join(
                 part.strip()
                 for part in (
@@ -202,26 +293,41 @@ class NmEmissionFactorImport(models.TransientModel):
                 )
                 if part and part.strip()
             )
-            values.append(
+            note = [
+                self.env._(
+                    "Imported from ADEME Base Empreinte, element %(code)s "
+                    "(%(status)s).",
+                    code=code,
+                    status=(row.get(COL_STATUS) or "").strip(),
+                )
+            ]
+            for column in (COL_LOCATION, COL_VALIDITY):
+                if (row.get(column) or "").strip():
+                    note.append(f"{column}: {row[column].strip()}")
+            counts["factor"] += 1
+            factors.append(
                 {
-                    "code": f"ADEME-{code}",
-                    "name": name,
+                    "code": code,
+                    "name": name or code,
                     "value": value,
                     "unit": unit,
                     "uncertainty": uncertainty,
                     "source": (
                         row.get(COL_SOURCE) or row.get(COL_CONTRIBUTOR) or "ADEME"
                     ).strip(),
-                    "source_year": modified.year,
-                    "date_start": modified,
+                    "source_year": start.year,
+                    "date_start": start,
                     "carbon_category_id": self.carbon_category_id.id,
+                    "note": "\n".join(note),
                 }
             )
-        return values, errors
+        return factors, details, archived, counts, errors, sorted(skipped_units)
 
     def action_import(self):
         self.ensure_one()
-        values, errors = self._parse(self._read_rows())
+        factors, details, archived, counts, errors, units = self._parse(
+            self._read_rows()
+        )
         if errors and not self.import_valid_rows:
             raise UserError(
                 self.env._(
@@ -231,14 +337,49 @@ class NmEmissionFactorImport(models.TransientModel):
                     errors="\n".join(errors),
                 )
             )
-        created, versioned, unchanged = self._apply(values)
+        result = self._apply(factors, details, archived)
+        _ = self.env._
         lines = [
-            self.env._("%(count)s new factor(s)", count=created),
-            self.env._("%(count)s new version(s)", count=versioned),
-            self.env._("%(count)s already up to date", count=unchanged),
+            _("%(count)s factor element(s) read:", count=counts["factor"]),
+            _("  %(count)s new factor(s)", count=result["created"]),
+            _("  %(count)s new version(s)", count=result["versioned"]),
+            _("  %(count)s already up to date", count=result["unchanged"]),
+            _(
+                "%(count)s breakdown row(s) kept as the detail of their factor",
+                count=result["details"],
+            ),
+            _(
+                "%(count)s breakdown row(s) without an imported factor",
+                count=counts["breakdown"] - result["details"],
+            ),
+            _("%(count)s source data row(s) ignored", count=counts["source_data"]),
+            _("%(count)s archived element(s):", count=counts["archived"]),
+            _(
+                "  %(count)s ended the validity of their factor",
+                count=result["ended"],
+            ),
+            _(
+                "  %(count)s skipped (no such factor here)",
+                count=counts["archived"] - result["ended"],
+            ),
         ]
+        if counts["other_status"] or counts["other"]:
+            lines.append(
+                _(
+                    "%(count)s row(s) of another status or type ignored",
+                    count=counts["other_status"] + counts["other"],
+                )
+            )
+        if counts["unit"]:
+            lines.append(
+                _(
+                    "%(count)s factor(s) skipped, unit not supported: %(units)s",
+                    count=counts["unit"],
+                    units=", ".join(units),
+                )
+            )
         if errors:
-            lines.append(self.env._("%(count)s row(s) left out:", count=len(errors)))
+            lines.append(_("%(count)s row(s) left out:", count=len(errors)))
             lines.extend(errors)
         self.write({"report": "\n".join(lines), "state": "done"})
         return {
@@ -249,36 +390,55 @@ class NmEmissionFactorImport(models.TransientModel):
             "target": "new",
         }
 
-    def _apply(self, values):
+    def _apply(self, values, details, archived):
         """Create unknown factors, add a dated version to those whose value
-        changed, skip the rest (importing the same file twice changes nothing)."""
+        changed, skip the rest (importing the same file twice changes nothing);
+        end the validity of archived factors."""
         factors = self.env["nm.emission.factor"].with_context(active_test=False)
+        codes = [v["code"] for v in values] + list(archived)
         existing = {}
         for factor in factors.search(
-            [("code", "in", [v["code"] for v in values]), ("company_id", "=", False)],
+            [("code", "in", codes), ("company_id", "=", False)],
             order="date_start",
         ):
             existing[factor.code] = factor  # the latest version wins
-        created = versioned = unchanged = 0
+        result = dict.fromkeys(
+            ("created", "versioned", "unchanged", "details", "ended"), 0
+        )
         to_create = []
         for vals in values:
+            detail = details.get(vals["code"])
+            if detail:
+                vals["note"] += "\n" + self.env._(
+                    "Breakdown: %(detail)s", detail="; ".join(detail)
+                )
+                result["details"] += len(detail)
             current = existing.get(vals["code"])
             if not current:
                 to_create.append(vals)
-                created += 1
+                result["created"] += 1
             elif (
                 abs(current.value - vals["value"]) < 1e-9
                 and current.unit == vals["unit"]
             ):
-                unchanged += 1
+                result["unchanged"] += 1
             else:
                 start = max(vals["date_start"], current.date_start + timedelta(days=1))
-                current._create_version(
+                version = current._create_version(
                     vals["value"],
                     start,
                     uncertainty=vals["uncertainty"],
                     source_year=vals["source_year"],
                 )
-                versioned += 1
+                version.note = vals["note"]
+                result["versioned"] += 1
         factors.create(to_create)
-        return created, versioned, unchanged
+        for code, archive_date in archived.items():
+            current = existing.get(code)
+            if not current:
+                continue
+            if not current.date_end or current.date_end > archive_date:
+                # only the end date, which booked carbon does not depend on
+                current.date_end = max(archive_date, current.date_start)
+            result["ended"] += 1
+        return result

@@ -319,10 +319,10 @@ class NmTravelDeclarationLine(models.Model):
                 line_vals.setdefault("employee_id", line.employee_id.id)
                 line_vals.setdefault("date", line.date)
                 self._attach_to_declarations([line_vals], force=True)
-            if changes_band:
+            if changes_band or moves:
                 line_vals.setdefault("mode_id", line.mode_id.id)
                 line_vals.setdefault("distance_km", line.distance_km)
-                self._resolve_band_modes([line_vals])
+                self._resolve_band_modes([line_vals], on_date=line.declaration_id.date)
             super(NmTravelDeclarationLine, line).write(line_vals)
         self.declaration_id._check_editable()
         return True
@@ -391,9 +391,11 @@ class NmTravelDeclarationLine(models.Model):
             vals["declaration_id"] = wanted[(vals["employee_id"], vals["date"])]
 
     @api.model
-    def _resolve_band_modes(self, vals_list):
-        """A plane trip is counted with the band of its distance."""
+    def _resolve_band_modes(self, vals_list, on_date=None):
+        """A plane trip is counted with the band of its distance, among the bands
+        valid on the declaration's month."""
         modes = self.env["nm.travel.mode"]
+        declarations = self.env["nm.travel.declaration"]
         band_modes = None
         for vals in vals_list:
             mode = modes.browse(vals.get("mode_id"))
@@ -401,6 +403,11 @@ class NmTravelDeclarationLine(models.Model):
                 continue
             if band_modes is None:
                 band_modes = modes._band_modes()
+            trip_date = (
+                declarations.browse(vals.get("declaration_id")).date
+                or fields.Date.to_date(vals.get("date"))
+                or on_date
+            )
             vals["mode_id"] = mode._for_distance(
-                vals.get("distance_km") or 0.0, band_modes
+                vals.get("distance_km") or 0.0, band_modes, on_date=trip_date
             ).id

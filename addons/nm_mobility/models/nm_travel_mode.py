@@ -61,24 +61,63 @@ class NmTravelMode(models.Model):
         for mode in self:
             mode.per_vehicle = mode.emission_factor_id.unit == "vehicle_km"
 
-    def _for_distance(self, distance_km, band_modes=None):
+    def _for_distance(self, distance_km, band_modes=None, on_date=None):
         """The mode of this mode's band group whose band covers ``distance_km``
         (this mode when it has no band group or no band matches); pass
-        ``band_modes`` (from ``_band_modes``) to resolve many trips in one query."""
+        ``band_modes`` (from ``_band_modes``) to resolve many trips in one query.
+
+        Bands change with the factors (ADEME's plane bands of October 2025): with
+        ``on_date``, only the modes whose factor has a version valid on that date are
+        candidates, so that a 2024 flight is counted with the 2024 bands."""
         self.ensure_one()
         if not self.band_group:
             return self
         if band_modes is None:
             band_modes = self._band_modes()
-        for mode in band_modes.get(self.band_group, ()):
+        candidates = band_modes.get(self.band_group, [])
+        if on_date:
+            dated = [
+                (mode, periods)
+                for mode, periods in candidates
+                if any(
+                    start <= on_date and (not end or on_date <= end)
+                    for start, end in periods
+                )
+            ]
+            # a date no version covers (before the first one): the current bands
+            candidates = dated or [
+                (mode, periods) for mode, periods in candidates if mode.active
+            ]
+        for mode, _periods in candidates:
             if travel.in_band(distance_km, mode.band_min_km, mode.band_max_km):
                 return mode
         return self
 
     def _band_modes(self):
+        """{band group: [(mode, [(date_start, date_end) of its factor's versions])]},
+        archived modes included (they carry the bands of past factor versions)."""
+        modes = self.with_context(active_test=False).search(
+            [("band_group", "!=", False)], order="band_min_km, id"
+        )
+        factors = modes.emission_factor_id
+        versions = {}
+        for factor in (
+            self.env["nm.emission.factor"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("code", "in", factors.mapped("code")),
+                    ("company_id", "in", [False, *factors.company_id.ids]),
+                ]
+            )
+        ):
+            versions.setdefault((factor.code, factor.company_id.id), []).append(
+                (factor.date_start, factor.date_end)
+            )
         groups = {}
-        modes = self.search([("band_group", "!=", False)], order="band_min_km")
         for mode in modes:
-            groups.setdefault(mode.band_group, self.browse())
-            groups[mode.band_group] |= mode
+            factor = mode.emission_factor_id
+            groups.setdefault(mode.band_group, []).append(
+                (mode, versions.get((factor.code, factor.company_id.id), []))
+            )
         return groups

@@ -5,3 +5,5 @@ from . import nm_capital_preservation
 from . import nm_green_budget_axis
 from . import nm_green_budget_scope
 from . import nm_green_budget_rating
+from . import nm_public_budget
+from . import account_journal

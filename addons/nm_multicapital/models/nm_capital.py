@@ -24,7 +24,12 @@ class NmCapital(models.Model):
     _check_company_auto = True
     _order = "sequence, code"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(
+        required=True,
+        translate=True,
+        help="The capital itself, the thing kept intact: a river, the soils of a "
+        "park, staff health — not the direction that looks after it.",
+    )
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -54,12 +59,18 @@ class NmCapital(models.Model):
         help="Preservation threshold for one period, proposed as planned quantity of "
         "new capital budget lines.",
     )
+    threshold_note = fields.Text(
+        string="Preservation threshold",
+        translate=True,
+        help="The state the capital must be kept in, which the threshold quantity "
+        "measures (e.g. good ecological status of the river, no net land take).",
+    )
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
-        string="Entity concerned",
+        string="Steward direction",
         check_company=True,
-        help="Entity (direction, territory) the capital and its threshold concern; "
-        "empty for the whole organisation.",
+        help="The direction that looks after the capital (the capital is the river, "
+        "the soil, staff health); empty: the whole organisation.",
     )
     description = fields.Text(translate=True)
     company_id = fields.Many2one(

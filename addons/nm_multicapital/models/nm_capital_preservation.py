@@ -8,9 +8,12 @@ DEBT_KINDS = [("ecological", "Ecological debt"), ("social", "Social debt")]
 class NmCapitalPreservation(models.Model):
     """Preservation costs of a capital (CARE "triple depreciation line").
 
-    The cost of keeping a capital intact is recorded like a depreciation; the part
-    not paid is a debt towards that capital. It is a statement of its own: never
-    netted with the financial result, never summed across capitals.
+    The cost of keeping a capital (a river, a soil, staff health) above its
+    preservation threshold is recorded like a depreciation: planned, then incurred;
+    the part planned and not incurred is a debt towards that capital. The
+    integrated result (``nm.integrated.result``) deducts the costs still due from
+    the financial result, shown beside it; a capital's debt is never offset by
+    another capital's.
     """
 
     _name = "nm.capital.preservation"
@@ -34,7 +37,7 @@ class NmCapitalPreservation(models.Model):
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         check_company=True,
-        string="Entity",
+        string="Direction bearing the cost",
         required=True,
         index=True,
         ondelete="restrict",
@@ -45,9 +48,14 @@ class NmCapitalPreservation(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     planned_cost = fields.Monetary(
-        help="Cost of the measures needed to keep the capital above its threshold.",
+        string="Planned preservation cost",
+        help="Cost of the measures needed to keep the capital above its "
+        "preservation threshold this year.",
     )
-    incurred_cost = fields.Monetary(help="Preservation spending actually incurred.")
+    incurred_cost = fields.Monetary(
+        string="Incurred preservation cost",
+        help="Preservation spending actually made (paid, not merely committed).",
+    )
     debt_amount = fields.Monetary(
         string="Unpaid preservation (debt)",
         compute="_compute_debt_amount",

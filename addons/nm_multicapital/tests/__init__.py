@@ -3,3 +3,5 @@ from . import test_capital_budget
 from . import test_green_budget
 from . import test_arbitration
 from . import test_ui
+from . import test_green_budget_decree
+from . import test_integrated_result

@@ -208,7 +208,9 @@ class TestGreenBudget(MultiCapitalCase):
             )[0]
             .decode()
         )
-        self.assertEqual(html.count("o_nm_annex_axis"), 2)
+        # the rater's I4CE analysis, one table per axis, after the annex itself
+        self.assertEqual(html.count("o_nm_annex_i4ce"), 2)
+        self.assertEqual(html.count("o_nm_annex_categories"), 1)
         self.assertIn("To be examined further", html)
         self.assertIn("Règle 2313 (test)", html)
         content, report_type = self.env["ir.actions.report"]._render(

@@ -22,6 +22,28 @@ RATINGS = [
 ]
 RATING_CODES = [code for code, _label in RATINGS]
 
+# Categories of the annex ("Impact du budget pour la transition écologique"). The
+# State's maquette could not be read from its primary source while this was written
+# (collectivites-locales.gouv.fr, "Budget vert des collectivités"): these are the
+# categories of the State's own budget vert classification (favourable, neutral,
+# unfavourable, not rated), to be checked against the maquette. The I4CE scale stays
+# the analysis a rater uses; each of its ratings maps to one annex category.
+ANNEX_CATEGORIES = [
+    ("favorable", "Favourable spending"),
+    ("unfavorable", "Unfavourable spending"),
+    ("neutral", "Neutral spending"),
+    ("not_rated", "Spending not rated"),
+]
+ANNEX_CATEGORY_CODES = [code for code, _label in ANNEX_CATEGORIES]
+CATEGORY_OF_RATING = {
+    "very_favorable": "favorable",
+    "favorable": "favorable",
+    "neutral": "neutral",
+    "unfavorable": "unfavorable",
+    "to_deepen": "not_rated",
+    "out_of_scope": "not_rated",
+}
+
 
 def threshold_status(threshold_type, planned, booked, warning_ratio=WARNING_RATIO):
     """Status of a booked quantity against a planned ceiling or floor.
@@ -96,3 +118,46 @@ def annex_totals(rows):
             },
         }
     return result
+
+
+def category_totals(rows):
+    """Amounts and shares per axis and annex category, in the same shape as
+    ``annex_totals``: rows of (axis, rating, amount), ratings mapped to categories."""
+    amounts = defaultdict(lambda: defaultdict(float))
+    for axis, rating, amount in rows:
+        amounts[axis][CATEGORY_OF_RATING[rating]] += amount
+    result = {}
+    for axis, by_category in amounts.items():
+        total = sum(by_category.values())
+        result[axis] = {
+            "total": total,
+            "categories": {
+                code: (
+                    by_category.get(code, 0.0),
+                    carbon.share_used(by_category.get(code, 0.0), total),
+                )
+                for code in ANNEX_CATEGORY_CODES
+            },
+        }
+    return result
+
+
+def preservation_due(costs):
+    """Preservation costs still due: Σ max(planned − incurred, 0) over (planned,
+    incurred) pairs, one per capital and measure. A capital preserved beyond its
+    plan does not pay another capital's debt (capitals are not substitutable)."""
+    return sum(
+        max((planned or 0.0) - (incurred or 0.0), 0.0) for planned, incurred in costs
+    )
+
+
+def integrated_result(financial_result, costs):
+    """CARE integrated result: the financial result minus the preservation costs
+    still due.
+
+    Incurred preservation costs are spending already charged in the financial
+    result; what is planned and not incurred is the debt towards the capitals, due
+    as well: 100,000 of financial result, a river with 30,000 planned and 10,000
+    incurred, a soil with 5,000 planned and 8,000 incurred give
+    100,000 − (20,000 + 0) = 80,000."""
+    return (financial_result or 0.0) - preservation_due(costs)

@@ -19,12 +19,17 @@ ORIGINS = [
 
 
 class NmGreenBudgetAnnex(models.TransientModel):
-    """The budget vert annex of a year: executed real spending per axis and rating.
+    """The budget vert annex of a year and a budget: executed real spending per axis
+    and category of the State's maquette.
 
     Spending is read from posted journal items only, on the accounts in the
-    year's scope; each account is rated by the longest matching rule, budget line
-    overrides rate their own share first; spending nobody rated yet is shown as
-    "à approfondir", never hidden.
+    year's scope, in the journals of the budget (main or annex budget); order
+    operations (journals marked so) are left out by default. Each account is rated
+    on the I4CE scale by the longest matching rule, budget line overrides rate their
+    own share first; spending nobody rated yet is shown as "à approfondir", never
+    hidden. The I4CE rating is the rater's analysis; the annex prints the category
+    it maps to. Every euro is rated once on each axis of the scope: the total of
+    spending in scope counts it once.
     """
 
     _name = "nm.green.budget.annex"
@@ -37,7 +42,33 @@ class NmGreenBudgetAnnex(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    budget_id = fields.Many2one(
+        "nm.public.budget",
+        string="Budget",
+        domain="[('company_id', '=', company_id)]",
+        help="The main budget or one annex budget: the annex is drawn up for each. "
+        "Empty: the entries of the journals given to no budget.",
+    )
+    instruction = fields.Selection(related="budget_id.instruction")
+    include_order_operations = fields.Boolean(
+        help="Order operations (journals marked as such) are not real spending and "
+        "stay out of the annex; tick only for an analysis of your own.",
+    )
     scope_id = fields.Many2one("nm.green.budget.scope", readonly=True)
+    scope_note = fields.Text(related="scope_id.note")
+    pending_note = fields.Text(readonly=True)
+    total_spending = fields.Monetary(
+        string="Spending in scope",
+        readonly=True,
+        help="Executed real spending in the scope, each euro counted once, although "
+        "it is rated on each axis.",
+    )
+    order_operations_amount = fields.Monetary(
+        string="Order operations left out",
+        readonly=True,
+        help="Spending of the accounts in scope booked in order-operation journals, "
+        "left out of the annex.",
+    )
     line_ids = fields.One2many("nm.green.budget.annex.line", "annex_id", readonly=True)
 
     def action_compute(self):
@@ -75,16 +106,59 @@ class NmGreenBudgetAnnex(models.TransientModel):
                 self.env._("The budget vert annex exists from financial year 2024 on.")
             )
         scope = self.env["nm.green.budget.scope"]._for_year(self.year, self.company_id)
+        if self.budget_id.instruction == "m4" and not scope.m4_in_scope:
+            raise UserError(
+                self.env._(
+                    "Budgets under the M4 instruction present the budget vert annex "
+                    "from financial year 2025 (decree of 16 July 2024): choose a "
+                    "later year or an M57 budget."
+                )
+            )
         self.line_ids.unlink()
-        self.scope_id = scope
+        pending = scope._pending_scopes(self.year)
+        values, total, order_amount = self._annex_line_values(scope)
+        self.write(
+            {
+                "scope_id": scope.id,
+                "total_spending": total,
+                "order_operations_amount": order_amount,
+                "pending_note": "\n".join(
+                    self.env._(
+                        "The scope written for %(year)s is conditional and not "
+                        "confirmed: it is not applied. %(note)s",
+                        year=p.year,
+                        note=p.note or "",
+                    )
+                    for p in pending
+                )
+                or False,
+            }
+        )
         self.env["nm.green.budget.annex.line"].create(
-            [
-                dict(values, annex_id=self.id)
-                for values in self._annex_line_values(scope)
-            ]
+            [dict(vals, annex_id=self.id) for vals in values]
+        )
+
+    def _journals(self, order_operations=False):
+        """The journals of the annex's budget: the budget's journals, and for the
+        main budget (or no budget chosen) those given to no budget; order-operation
+        journals only when ``order_operations`` is True, the others otherwise."""
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.budget_id.budget_kind == "annex":
+            domain.append(("nm_public_budget_id", "=", self.budget_id.id))
+        elif self.budget_id:
+            domain.append(("nm_public_budget_id", "in", [self.budget_id.id, False]))
+        else:
+            domain.append(("nm_public_budget_id", "=", False))
+        domain.append(("nm_order_operations", "=", order_operations))
+        return (
+            self.env["account.journal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(domain)
         )
 
     def _annex_line_values(self, scope):
+        """(line values, total spending in scope, order operations left out)."""
         company = self.company_id
         date_from, date_to = date(self.year, 1, 1), date(self.year, 12, 31)
         accounts = scope._accounts_in_scope(
@@ -92,9 +166,26 @@ class NmGreenBudgetAnnex(models.TransientModel):
             .with_company(company)
             .search([("company_ids", "in", company.id)])
         )
-        spending = self._posted_spending(accounts, company, date_from, date_to)
+        journals = self._journals()
+        if self.include_order_operations:
+            journals |= self._journals(order_operations=True)
+            order_amount = 0.0
+        else:
+            order_amount = sum(
+                self._posted_spending(
+                    accounts,
+                    company,
+                    date_from,
+                    date_to,
+                    self._journals(order_operations=True),
+                ).values()
+            )
+        spending = self._posted_spending(
+            accounts, company, date_from, date_to, journals
+        )
         if not spending:
-            return []
+            return [], 0.0, order_amount
+        total = sum(spending.values())
         ratings = self.env["nm.green.budget.rating"].search(
             [
                 ("company_id", "=", company.id),
@@ -104,7 +195,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
         )
         overrides = ratings.filtered("budget_line_id")
         override_amounts = self._override_spending(
-            overrides.budget_line_id, accounts, company, date_from, date_to
+            overrides.budget_line_id, accounts, company, date_from, date_to, journals
         )
         unrated_text = self.env._("No rating rule covers this account yet.")
         values = []
@@ -155,17 +246,25 @@ class NmGreenBudgetAnnex(models.TransientModel):
         for line in values:
             totals[line["axis_id"]] += line["amount"]
         for line in values:
-            total = totals[line["axis_id"]]
-            line["share"] = carbon.share_used(line["amount"], total)
-        return values
+            line["category"] = multicapital.CATEGORY_OF_RATING[line["rating"]]
+            line["share"] = carbon.share_used(line["amount"], totals[line["axis_id"]])
+        return values, total, order_amount
 
     @api.model
-    def _posted_spending(self, accounts, company, date_from, date_to):
-        """{account id: executed spending} from posted journal items, one query."""
-        if not accounts:
+    def _posted_spending(self, accounts, company, date_from, date_to, journals):
+        """{account id: executed spending} from posted journal items of
+        ``journals``, one query."""
+        if not accounts or not journals:
             return {}
         self.env["account.move.line"].flush_model(
-            ["account_id", "balance", "date", "parent_state", "company_id"]
+            [
+                "account_id",
+                "balance",
+                "date",
+                "parent_state",
+                "company_id",
+                "journal_id",
+            ]
         )
         self.env.cr.execute(
             SQL(
@@ -175,28 +274,39 @@ class NmGreenBudgetAnnex(models.TransientModel):
                       AND aml.company_id = %s
                       AND aml.date BETWEEN %s AND %s
                       AND aml.account_id = ANY(%s)
+                      AND aml.journal_id = ANY(%s)
                  GROUP BY aml.account_id
                    HAVING SUM(aml.balance) <> 0""",
                 company.id,
                 date_from,
                 date_to,
                 accounts.ids,
+                journals.ids,
             )
         )
         return dict(self.env.cr.fetchall())
 
     @api.model
-    def _override_spending(self, budget_lines, accounts, company, date_from, date_to):
+    def _override_spending(
+        self, budget_lines, accounts, company, date_from, date_to, journals
+    ):
         """{(budget line id, account id): spending} of overridden budget lines.
 
         A budget line's spending is the posted journal items on its position's
         accounts, within its dates and the year, for the share of their analytic
         distribution that goes to the line's analytic account.
         """
-        if not budget_lines or not accounts:
+        if not budget_lines or not accounts or not journals:
             return {}
         self.env["account.move.line"].flush_model(
-            ["account_id", "balance", "date", "parent_state", "analytic_distribution"]
+            [
+                "account_id",
+                "balance",
+                "date",
+                "parent_state",
+                "analytic_distribution",
+                "journal_id",
+            ]
         )
         budget_lines.flush_recordset(
             ["general_budget_id", "analytic_account_id", "date_from", "date_to"]
@@ -214,6 +324,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
                       AND aml.date BETWEEN GREATEST(bl.date_from, %s)
                                        AND LEAST(bl.date_to, %s)
                       AND aml.account_id = ANY(%s)
+                      AND aml.journal_id = ANY(%s)
                CROSS JOIN LATERAL jsonb_each_text(aml.analytic_distribution) d
                     WHERE bl.id = ANY(%s)
                       AND bl.analytic_account_id::text
@@ -223,6 +334,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
                 date_from,
                 date_to,
                 accounts.ids,
+                journals.ids,
                 budget_lines.ids,
             )
         )
@@ -232,7 +344,8 @@ class NmGreenBudgetAnnex(models.TransientModel):
         }
 
     def _summary(self):
-        """{axis: {"total": €, "ratings": {rating: (€, share %)}}} for the report."""
+        """{axis: {"total": €, "ratings": {rating: (€, share %)}}}: the rater's
+        analysis on the I4CE scale."""
         self.ensure_one()
         figures = multicapital.annex_totals(
             (line.axis_id, line.rating, line.amount) for line in self.line_ids
@@ -243,12 +356,43 @@ class NmGreenBudgetAnnex(models.TransientModel):
             )
         return dict(sorted(figures.items(), key=lambda item: item[0].sequence))
 
+    def _annex_summary(self):
+        """{axis: {"total": €, "categories": {category: (€, share %)}}}: the
+        annex's figures in the categories of the State's maquette."""
+        self.ensure_one()
+        figures = multicapital.category_totals(
+            (line.axis_id, line.rating, line.amount) for line in self.line_ids
+        )
+        for axis in self.scope_id.axis_ids:
+            figures.setdefault(
+                axis, multicapital.category_totals([(axis, "neutral", 0.0)])[axis]
+            )
+        return dict(sorted(figures.items(), key=lambda item: item[0].sequence))
+
     def _rating_labels(self):
         return dict(
             self.env["nm.green.budget.rating"]
             ._fields["rating"]
             ._description_selection(self.env)
         )
+
+    def _category_labels(self):
+        return dict(
+            self.env["nm.green.budget.annex.line"]
+            ._fields["category"]
+            ._description_selection(self.env)
+        )
+
+    def _budget_label(self):
+        self.ensure_one()
+        if not self.budget_id:
+            return self.env._("Main budget")
+        instruction = dict(
+            self.env["nm.public.budget"]
+            ._fields["instruction"]
+            ._description_selection(self.env)
+        )[self.budget_id.instruction]
+        return f"{self.budget_id.name} ({instruction})"
 
 
 class NmGreenBudgetAnnexLine(models.TransientModel):
@@ -263,7 +407,12 @@ class NmGreenBudgetAnnexLine(models.TransientModel):
     axis_id = fields.Many2one("nm.green.budget.axis", required=True)
     account_id = fields.Many2one("account.account", required=True)
     budget_line_id = fields.Many2one("crossovered.budget.lines", string="Budget line")
-    rating = fields.Selection(multicapital.RATINGS, required=True)
+    rating = fields.Selection(
+        multicapital.RATINGS, string="Rating (I4CE analysis)", required=True
+    )
+    category = fields.Selection(
+        multicapital.ANNEX_CATEGORIES, string="Annex category", required=True
+    )
     origin = fields.Selection(ORIGINS, required=True)
     amount = fields.Monetary(string="Executed spending")
     share = fields.Float(string="Share of the axis (%)", digits=(5, 2))

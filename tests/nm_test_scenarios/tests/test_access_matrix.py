@@ -43,6 +43,7 @@ MATRIX = {
     "nm.green.budget.axis": "-r-- -r-- -rw- -r-- -rw- ---- ----",
     "nm.green.budget.rating": "-r-- -r-- crwu -r-- crwu ---- ----",
     "nm.green.budget.scope": "-r-- -r-- crwu -r-- crwu ---- ----",
+    "nm.public.budget": "-r-- -r-- crwu -r-- crwu ---- ----",
     "nm.progress.adjustment": "-r-- crwu crwu -r-- crwu -r-- ----",
     "nm.progress.clause": "-r-- crwu crwu -r-- crwu -r-- ----",
     "nm.progress.clause.template": "-r-- crwu crwu -r-- crwu ---- ----",

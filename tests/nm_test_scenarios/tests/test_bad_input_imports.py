@@ -4,6 +4,9 @@
 ``load``): each bad row is reported with its field, and the good rows of the same
 file are not written either."""
 
+import base64
+
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -73,3 +76,45 @@ class TestCapitalEntryImport(TransactionCase):
         self.assertFalse(result["messages"])
         entry = self.env["nm.capital.entry"].browse(result["ids"])
         self.assertEqual((entry.capital_id, entry.quantity), (self.water, 120.0))
+
+
+@tagged("post_install", "-at_install")
+class TestAdemeFileBadInput(TransactionCase):
+    """Bad figures in ADEME's file: the one number parser refuses text, nan, inf and
+    1e309 (which float() would take), the row is named, nothing is written."""
+
+    HEADER = (
+        '"Type Ligne";"Identifiant de l\'élément";"Type de l\'élément";'
+        '"Statut de l\'élément";"Nom base français";"Unité français";'
+        '"Total poste non décomposé";"Incertitude"'
+    )
+
+    def _wizard(self, total, uncertainty="10"):
+        row = (
+            f'"Elément";"98001";"Facteur d\'émission";"Valide générique";'
+            f'"Test";"kgCO2e/kWh";"{total}";"{uncertainty}"'
+        )
+        data = "\r\n".join([self.HEADER, row]).encode("cp1252")
+        return self.env["nm.emission.factor.import"].create(
+            {"data_file": base64.b64encode(data), "filename": "base.csv"}
+        )
+
+    def test_bad_figures_write_nothing(self):
+        Factor = self.env["nm.emission.factor"].with_context(active_test=False)
+        for total, uncertainty in (
+            ("nan", "10"),
+            ("inf", "10"),
+            ("1e309", "10"),
+            ("-0,5", "10"),
+            ("beaucoup", "10"),
+            ("0,2", "nan"),
+        ):
+            with self.subTest(total=total, uncertainty=uncertainty):
+                with self.assertRaisesRegex(UserError, "Line 2 .98001."):
+                    self._wizard(total, uncertainty).action_import()
+                self.assertFalse(Factor.search([("code", "=", "98001")]))
+
+    def test_good_row_is_written(self):
+        self._wizard("0,2").action_import()
+        factor = self.env["nm.emission.factor"].search([("code", "=", "98001")])
+        self.assertAlmostEqual(factor.value, 0.2, 6)
