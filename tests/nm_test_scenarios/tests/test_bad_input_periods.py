@@ -6,10 +6,16 @@ read back)."""
 
 from datetime import date
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_date
+
+
+def _fmt(env, day):
+    """A date as the user reads it (the demo users read French)."""
+    return format_date(env, fields.Date.to_date(day))
 
 
 @tagged("post_install", "-at_install")
@@ -110,7 +116,9 @@ class TestPeriods(TransactionCase):
         message = str(caught.exception)
         self.assertIn("goes beyond its budget", message)
         self.assertIn("Budget 2026 (périodes)", message)
-        self.assertIn("03/31/2027", message)  # dates in the user's format
+        self.assertIn(
+            _fmt(self.env, "2027-03-31"), message
+        )  # dates in the user's format
         self.assertEqual(Line.search_count([]), before)
         # a line ending before it starts
         with self.assertRaises(ValidationError) as caught:
@@ -156,7 +164,10 @@ class TestPeriods(TransactionCase):
                     }
                 )
             self.assertIn("is outside the convention", str(caught.exception))
-            self.assertIn("01/01/2026 – 12/31/2026", str(caught.exception))
+            self.assertIn(
+                f"{_fmt(self.env, '2026-01-01')} – {_fmt(self.env, '2026-12-31')}",
+                str(caught.exception),
+            )
         with self.assertRaises(ValidationError) as caught:
             Review.create(
                 {
@@ -180,7 +191,9 @@ class TestPeriods(TransactionCase):
     def test_convention_period_cannot_leave_reviews_out(self):
         with self.assertRaises(ValidationError) as caught:
             self.convention.write({"date_end": date(2026, 9, 30)})
-        self.assertIn("The review of 12/31/2026", str(caught.exception))
+        self.assertIn(
+            f"The review of {_fmt(self.env, '2026-12-31')}", str(caught.exception)
+        )
         self.convention.invalidate_recordset()
         self.assertEqual(self.convention.date_end, date(2026, 12, 31))
 
@@ -203,7 +216,11 @@ class TestPeriods(TransactionCase):
                     )
                 message = str(caught.exception)
                 self.assertIn(f"Q{quarter} {year} is outside the budget", message)
-                self.assertIn("(01/01/2026 – 12/31/2026)", message)
+                self.assertIn(
+                    f"({_fmt(self.env, '2026-01-01')} – "
+                    f"{_fmt(self.env, '2026-12-31')})",
+                    message,
+                )
         wizard = self.env["nm.budget.review.plan"].create(
             {"budget_id": self.budget.id, "year": 2027}
         )
