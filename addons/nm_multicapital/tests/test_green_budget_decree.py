@@ -4,7 +4,7 @@
 the shipped scopes (copied to the test company) and figures worked out by hand."""
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import MultiCapitalCase
@@ -211,3 +211,12 @@ class TestGreenBudgetDecree(MultiCapitalCase):
         # investment only: the operating 1,000 stays out
         self.assertEqual(confirmed.total_spending, 4000.0)
         self.assertFalse(confirmed.pending_note)
+
+    def test_annex_of_another_collectivite_is_refused(self):
+        other = self.env["res.company"].sudo().create({"name": "Autre commune (test)"})
+        # a company created by a user is given to them: take it back
+        self.env.user.sudo().company_ids -= other
+        with self.assertRaises(AccessError):
+            self.env["nm.green.budget.annex"].create(
+                {"year": 2025, "company_id": other.id}
+            )
