@@ -338,48 +338,49 @@ class NmEmissionFactorImport(models.TransientModel):
                 )
             )
         result = self._apply(factors, details, archived)
-        _ = self.env._
         lines = [
-            _("%(count)s factor element(s) read:", count=counts["factor"]),
-            _("  %(count)s new factor(s)", count=result["created"]),
-            _("  %(count)s new version(s)", count=result["versioned"]),
-            _("  %(count)s already up to date", count=result["unchanged"]),
-            _(
+            self.env._("%(count)s factor element(s) read:", count=counts["factor"]),
+            self.env._("  %(count)s new factor(s)", count=result["created"]),
+            self.env._("  %(count)s new version(s)", count=result["versioned"]),
+            self.env._("  %(count)s already up to date", count=result["unchanged"]),
+            self.env._(
                 "%(count)s breakdown row(s) kept as the detail of their factor",
                 count=result["details"],
             ),
-            _(
+            self.env._(
                 "%(count)s breakdown row(s) without an imported factor",
                 count=counts["breakdown"] - result["details"],
             ),
-            _("%(count)s source data row(s) ignored", count=counts["source_data"]),
-            _("%(count)s archived element(s):", count=counts["archived"]),
-            _(
+            self.env._(
+                "%(count)s source data row(s) ignored", count=counts["source_data"]
+            ),
+            self.env._("%(count)s archived element(s):", count=counts["archived"]),
+            self.env._(
                 "  %(count)s ended the validity of their factor",
                 count=result["ended"],
             ),
-            _(
+            self.env._(
                 "  %(count)s skipped (no such factor here)",
                 count=counts["archived"] - result["ended"],
             ),
         ]
         if counts["other_status"] or counts["other"]:
             lines.append(
-                _(
+                self.env._(
                     "%(count)s row(s) of another status or type ignored",
                     count=counts["other_status"] + counts["other"],
                 )
             )
         if counts["unit"]:
             lines.append(
-                _(
+                self.env._(
                     "%(count)s factor(s) skipped, unit not supported: %(units)s",
                     count=counts["unit"],
                     units=", ".join(units),
                 )
             )
         if errors:
-            lines.append(_("%(count)s row(s) left out:", count=len(errors)))
+            lines.append(self.env._("%(count)s row(s) left out:", count=len(errors)))
             lines.extend(errors)
         self.write({"report": "\n".join(lines), "state": "done"})
         return {

@@ -15,40 +15,43 @@ class NmGreenBudgetAnnexXlsx(models.AbstractModel):
         money = workbook.add_format({"num_format": "#,##0.00"})
         percent = workbook.add_format({"num_format": "0.00"})
         wrap = workbook.add_format({"text_wrap": True})
-        _ = self.env._
         for annex in annexes:
             annex._ensure_computed()
             labels = annex._rating_labels()
             categories = annex._category_labels()
             currency = annex.currency_id.name
-            sheet = workbook.add_worksheet(_("Annex %(year)s", year=annex.year)[:31])
+            sheet = workbook.add_worksheet(
+                self.env._("Annex %(year)s", year=annex.year)[:31]
+            )
             sheet.set_column(0, 0, 50)
             sheet.set_column(1, len(categories) + 1, 20)
             sheet.write(
                 0,
                 0,
-                _(
+                self.env._(
                     "Impact of the budget on the ecological transition – financial "
                     "year %(year)s",
                     year=annex.year,
                 ),
                 bold,
             )
-            sheet.write(1, 0, _("Budget: %(budget)s", budget=annex._budget_label()))
+            sheet.write(
+                1, 0, self.env._("Budget: %(budget)s", budget=annex._budget_label())
+            )
             sheet.write_row(
                 3,
                 0,
                 [
-                    _("Axis"),
+                    self.env._("Axis"),
                     *categories.values(),
-                    _("Total (%(cur)s)", cur=currency),
+                    self.env._("Total (%(cur)s)", cur=currency),
                 ],
                 bold,
             )
             row = 4
             for axis, figures in annex._annex_summary().items():
                 sheet.write(row, 0, axis.display_name)
-                sheet.write(row + 1, 0, _("Share (%)"))
+                sheet.write(row + 1, 0, self.env._("Share (%)"))
                 for column, (amount, share) in enumerate(
                     figures["categories"].values(), start=1
                 ):
@@ -58,19 +61,22 @@ class NmGreenBudgetAnnexXlsx(models.AbstractModel):
                 row += 2
             row += 1
             sheet.write(
-                row, 0, _("Real spending in scope, each euro counted once"), bold
+                row,
+                0,
+                self.env._("Real spending in scope, each euro counted once"),
+                bold,
             )
             sheet.write_number(row, 1, annex.total_spending, money)
             if annex.order_operations_amount:
                 row += 1
-                sheet.write(row, 0, _("Order operations left out"))
+                sheet.write(row, 0, self.env._("Order operations left out"))
                 sheet.write_number(row, 1, annex.order_operations_amount, money)
             for note in (annex.scope_note, annex.pending_note):
                 if note:
                     row += 1
                     sheet.write(row, 0, note, wrap)
 
-            detail = workbook.add_worksheet(_("Detail by account")[:31])
+            detail = workbook.add_worksheet(self.env._("Detail by account")[:31])
             detail.set_column(0, 1, 14)
             detail.set_column(2, 3, 35)
             detail.set_column(4, 7, 18)
@@ -79,15 +85,15 @@ class NmGreenBudgetAnnexXlsx(models.AbstractModel):
                 0,
                 0,
                 [
-                    _("Axis"),
-                    _("Account"),
-                    _("Account name"),
-                    _("Budget line"),
-                    _("Annex category"),
-                    _("Executed spending (%(cur)s)", cur=currency),
-                    _("Share of the axis (%)"),
-                    _("Rating (I4CE analysis)"),
-                    _("Justification"),
+                    self.env._("Axis"),
+                    self.env._("Account"),
+                    self.env._("Account name"),
+                    self.env._("Budget line"),
+                    self.env._("Annex category"),
+                    self.env._("Executed spending (%(cur)s)", cur=currency),
+                    self.env._("Share of the axis (%)"),
+                    self.env._("Rating (I4CE analysis)"),
+                    self.env._("Justification"),
                 ],
                 bold,
             )
@@ -102,7 +108,7 @@ class NmGreenBudgetAnnexXlsx(models.AbstractModel):
                 detail.write(index, 7, labels[line.rating])
                 detail.write(index, 8, line.justification or "", wrap)
 
-            analysis = workbook.add_worksheet(_("I4CE analysis")[:31])
+            analysis = workbook.add_worksheet(self.env._("I4CE analysis")[:31])
             analysis.set_column(0, 0, 45)
             analysis.set_column(1, 3, 18)
             row = 0
@@ -113,9 +119,9 @@ class NmGreenBudgetAnnexXlsx(models.AbstractModel):
                     row,
                     0,
                     [
-                        _("Rating"),
-                        _("Executed spending (%(cur)s)", cur=currency),
-                        _("Share (%)"),
+                        self.env._("Rating"),
+                        self.env._("Executed spending (%(cur)s)", cur=currency),
+                        self.env._("Share (%)"),
                     ],
                     bold,
                 )

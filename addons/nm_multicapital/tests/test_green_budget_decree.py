@@ -3,11 +3,18 @@
 """The annex as the decree of 16 July 2024 and the State's maquette define it, with
 the shipped scopes (copied to the test company) and figures worked out by hand."""
 
+import io
+
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import MultiCapitalCase
+
+try:
+    from openpyxl import load_workbook
+except ImportError:  # pragma: no cover
+    load_workbook = None
 
 
 @tagged("post_install", "-at_install")
@@ -194,6 +201,28 @@ class TestGreenBudgetDecree(MultiCapitalCase):
         for i4ce in ("Very favourable", "To be examined further"):
             self.assertNotIn(i4ce, table)
         self.assertIn("Main budget", html)
+        content, _report_type = self.env["ir.actions.report"]._render(
+            "nm_multicapital.nm_green_budget_annex_xlsx", annex.ids, {}
+        )
+        if load_workbook is None:
+            self.skipTest("openpyxl is needed to read the XLSX back")
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[3][:6],
+            (
+                "Axis",
+                "Favourable spending",
+                "Unfavourable spending",
+                "Neutral spending",
+                "Spending not rated",
+                f"Total ({annex.currency_id.name})",
+            ),
+        )
+        # axis 1: 10,000 favourable; the total row counts each euro once
+        self.assertEqual(rows[4][1], 10000.0)
+        total_row = next(row for row in rows if row[0] and "once" in row[0])
+        self.assertEqual(total_row[1], 10000.0)
 
     def test_2027_scope_is_conditional(self):
         self._move("2027-03-01", self.acc_21312, 4000.0)
@@ -211,3 +240,12 @@ class TestGreenBudgetDecree(MultiCapitalCase):
         # investment only: the operating 1,000 stays out
         self.assertEqual(confirmed.total_spending, 4000.0)
         self.assertFalse(confirmed.pending_note)
+
+    def test_annex_of_another_collectivite_is_refused(self):
+        other = self.env["res.company"].sudo().create({"name": "Autre commune (test)"})
+        # a company created by a user is given to them: take it back
+        self.env.user.sudo().company_ids -= other
+        with self.assertRaises(AccessError):
+            self.env["nm.green.budget.annex"].create(
+                {"year": 2025, "company_id": other.id}
+            )

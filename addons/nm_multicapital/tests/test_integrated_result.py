@@ -4,6 +4,7 @@
 worked out by hand."""
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..tools import multicapital
@@ -99,3 +100,12 @@ class TestIntegratedResult(MultiCapitalCase):
             20000.0,
         )
         self.assertEqual(multicapital.integrated_result(-5000.0, []), -5000.0)
+
+    def test_integrated_result_of_another_collectivite_is_refused(self):
+        other = self.env["res.company"].sudo().create({"name": "Autre commune (test)"})
+        # a company created by a user is given to them: take it back
+        self.env.user.sudo().company_ids -= other
+        with self.assertRaises(AccessError):
+            self.env["nm.integrated.result"].create(
+                {"year": 2026, "company_id": other.id}
+            )

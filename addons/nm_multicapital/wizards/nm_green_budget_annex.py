@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.nm_carbon_budget.tools import carbon
@@ -44,7 +44,6 @@ class NmGreenBudgetAnnex(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     budget_id = fields.Many2one(
         "nm.public.budget",
-        string="Budget",
         domain="[('company_id', '=', company_id)]",
         help="The main budget or one annex budget: the annex is drawn up for each. "
         "Empty: the entries of the journals given to no budget.",
@@ -70,6 +69,18 @@ class NmGreenBudgetAnnex(models.TransientModel):
         "left out of the annex.",
     )
     line_ids = fields.One2many("nm.green.budget.annex.line", "annex_id", readonly=True)
+
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        # the annex reads journal items with SQL: only of the user's companies
+        for annex in self:
+            if annex.company_id not in self.env.user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You can draw up the budget vert annex of your own "
+                        "collectivités only."
+                    )
+                )
 
     def action_compute(self):
         for annex in self:

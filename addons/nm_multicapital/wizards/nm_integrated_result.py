@@ -3,6 +3,7 @@
 from datetime import date
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools import multicapital
@@ -56,6 +57,19 @@ class NmIntegratedResult(models.TransientModel):
     preservation_ids = fields.Many2many(
         "nm.capital.preservation", compute="_compute_results"
     )
+
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        # the financial result is read with SQL: only of the user's companies
+        # (constraints run as superuser: the user is env.user all the same)
+        for wizard in self:
+            if wizard.company_id not in self.env.user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You can read the integrated result of your own "
+                        "collectivités only."
+                    )
+                )
 
     @api.depends("year", "company_id")
     def _compute_results(self):

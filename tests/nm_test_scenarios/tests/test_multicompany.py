@@ -795,13 +795,14 @@ class TestTwoCompaniesReports(TransactionCase):
     # -- capitals and budget vert ------------------------------------------------
 
     def _investment(self, company, rating, amount):
-        """An investment account 215800 of ``company`` rated by its own rule on
+        """An investment account 213180 (21318, listed by the decree of 16 July 2024
+        for 2024) of ``company`` rated by its own rule on
         axis 1, and ``amount`` € of posted spending on it in 2024."""
         env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
         Account = env["account.account"]
         invest = Account.create(
             {
-                "code": "215800",
+                "code": "213180",
                 "name": f"Installations ({company.name})",
                 "account_type": "asset_fixed",
                 "company_ids": [Command.set(company.ids)],
@@ -844,17 +845,17 @@ class TestTwoCompaniesReports(TransactionCase):
                 {
                     "year": 2024,
                     "axis_ids": [Command.set(axis_1.ids)],
-                    "account_prefixes": "2158",
+                    "account_prefixes": "21318",
                     "company_id": company.id,
                 }
             )
         env["nm.green.budget.rating"].create(
             {
                 "axis_id": axis_1.id,
-                "account_prefix": "2158",
+                "account_prefix": "21318",
                 "year": 2024,
                 "rating": rating,
-                "justification": f"Règle 2158 ({company.name})",
+                "justification": f"Règle 21318 ({company.name})",
                 "company_id": company.id,
             }
         )
@@ -1059,6 +1060,9 @@ class TestTwoCompaniesReports(TransactionCase):
             ),
             env_b["nm.green.budget.rating"].search(
                 [("company_id", "=", self.company_b.id)]
+            ),
+            env_b["nm.public.budget"].create(
+                {"name": "Budget annexe eau (B)", "budget_kind": "annex"}
             ),
         ]
         # the trajectory's years and graph series, read from B's own trajectory
