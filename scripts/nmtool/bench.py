@@ -186,6 +186,58 @@ MEASURE = textwrap.dedent(
         rows[-1] = (f"{{label}} ({{len(declarations) / seconds:.0f}}/s)", seconds, queries)
         print(f"created and submitted {{len(declarations)}} declarations in {{created:.1f}} s")
     cr.rollback()
+    # (1b) the same comparison where OCA can compute every line: another budget whose
+    # directions all sit in the Project plan, with as many analytic lines (generated in
+    # this transaction, measured, rolled back)
+    env.invalidate_all()
+    started = time.perf_counter()
+    project_plan, _other = env["account.analytic.plan"]._get_all_plans()
+    positions = lines.general_budget_id.sorted("id")
+    accounts_b = env["account.analytic.account"].create([
+        {{"name": f"Direction P{{i}}", "plan_id": project_plan.id}} for i in range(DIRECTIONS)
+    ])
+    budget_b = Budget.create({{"name": "Bench 1b", "date_from": date(2026, 1, 1),
+                               "date_to": date(2026, 12, 31)}})
+    lines_b = env["crossovered.budget.lines"].create([
+        {{"crossovered_budget_id": budget_b.id, "analytic_account_id": a.id,
+          "general_budget_id": p.id, "date_from": date(2026, 1, 1),
+          "date_to": date(2026, 12, 31), "planned_amount": -100000,
+          "planned_carbon_kg": 50000}}
+        for a in accounts_b for p in positions
+    ])
+    env.flush_all()
+    generals_b = positions.account_ids.sorted("id")
+    cats_b = positions.carbon_category_ids.sorted("id")
+    cr.execute('''
+        INSERT INTO account_analytic_line
+            (name, account_id, general_account_id, carbon_category_id, date, amount,
+             carbon_kg, company_id, currency_id, unit_amount, category, carbon_source)
+        SELECT 'bench 1b', (%s::int[])[1 + (g %% %s)], (%s::int[])[1 + ((g / 7) %% %s)],
+               CASE WHEN g %% 3 = 0 THEN (%s::int[])[1 + (g %% %s)] END,
+               DATE '2026-01-01' + (g %% 400), -(g %% 997)::numeric, (g %% 89)::float,
+               %s, %s, 0, 'other', 'manual'
+          FROM generate_series(1, %s) g''',
+        [accounts_b.ids, len(accounts_b), generals_b.ids, len(generals_b), cats_b.ids,
+         len(cats_b), env.company.id, env.company.currency_id.id, LINES])
+    cr.execute("ANALYZE account_analytic_line")
+    print(f"GEN 1b {{time.perf_counter() - started:.1f}}")
+
+    def ours_b():
+        recs = lines_b.browse(lines_b.ids)
+        recs._nm_batch_compute("practical_amount", "practical_carbon_kg")
+        recs.mapped("practical_amount")
+        recs.mapped("practical_carbon_kg")
+    measure("warm-up", ours_b)
+    rows.pop()
+    measure("(1b) our € + kgCO2e, all in Project plan", ours_b)
+    ours_b_amount = dict(zip(lines_b.ids, lines_b.browse(lines_b.ids).mapped("practical_amount")))
+    measure("(1b) OCA € line by line, all in Project plan",
+            lambda: Oca._compute_practical_amount(lines_b.browse(lines_b.ids)))
+    same_b = all(abs(ours_b_amount[r.id] - r.practical_amount) < 0.005 for r in lines_b)
+    measure("(1b) single GROUP BY scan", lambda: cr.execute(
+        "SELECT account_id, general_account_id, SUM(amount), SUM(carbon_kg) "
+        "FROM account_analytic_line GROUP BY 1, 2") or cr.fetchall())
+    cr.rollback()
     ours_t = next(r[1] for r in rows if r[0].startswith("(1) our"))
     oca_t = next(r[1] for r in rows if r[0].startswith("(1) OCA"))
     scan_t = next(r[1] for r in rows if r[0].startswith("(1) single"))
@@ -197,6 +249,12 @@ MEASURE = textwrap.dedent(
         print(f"{{label:45}} {{seconds:9.3f}} {{queries:8d}}")
     print(f"ratio OCA / ours: {{oca_t / ours_t:.0f}}x; ours / single scan: {{ours_t / scan_t:.1f}}x")
     print(f"€ figures equal to OCA's on {{len(project)}} Project-plan lines: {{'OK' if same else 'DIFF'}}")
+    ours_b_t = next(r[1] for r in rows if r[0].startswith("(1b) our"))
+    oca_b_t = next(r[1] for r in rows if r[0].startswith("(1b) OCA"))
+    scan_b_t = next(r[1] for r in rows if r[0].startswith("(1b) single"))
+    print(f"(1b) ratio OCA / ours: {{oca_b_t / ours_b_t:.0f}}x; ours / single scan: "
+          f"{{ours_b_t / scan_b_t:.1f}}x; € equal to OCA's on all {{len(lines_b)}} lines: "
+          f"{{'OK' if same_b else 'DIFF'}}")
     """
 )
 

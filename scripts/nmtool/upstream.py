@@ -85,8 +85,18 @@ def run_upstream(odoo: Odoo, base_cmd: list, junit: Path, results: Results) -> N
     if not junit.exists():
         results.add(f"upstream pytest session (exit code {proc.returncode})", False)
         return
-    before = results.failed
+    before, listed = results.failed, len(results.failures)
     count_junit(junit, results)
+    modules = {
+        f"{case.get('classname', '')}::{case.get('name', '')}": SUITE_OF.search(
+            case.get("file", "")
+        )
+        for case in ET.parse(junit).iter("testcase")
+    }
+    for index in range(listed, len(results.failures)):
+        name = results.failures[index]
+        match = modules.get(name.split(" (", 1)[0])
+        results.failures[index] = f"upstream {match.group(1) if match else '?'}: {name}"
     for module, (passed, failed, skipped) in sorted(per_suite(junit).items()):
         say(f"  {module:<22} {passed:4d} passed, {failed:3d} failed, {skipped} skipped")
     if proc.returncode not in (0, 1, 5):
