@@ -1,0 +1,2 @@
+from . import test_carbon_mis
+from . import test_periods
