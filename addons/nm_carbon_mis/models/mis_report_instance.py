@@ -107,8 +107,12 @@ class MisReportInstance(models.Model):
                 "target": "current",
             }
         action = super().drilldown(arg)
-        if action and action.get("res_model") == CARBON_SOURCE_MODEL:
-            # the user reads the analytic lines themselves
+        if (
+            action
+            and action.get("res_model") == CARBON_SOURCE_MODEL
+            and self.env["account.analytic.line"].has_access("read")
+        ):
+            # who may read analytic lines reads them; approvers stay on the rows
             rows = self.env[CARBON_SOURCE_MODEL].search(action["domain"])
             action.update(
                 {

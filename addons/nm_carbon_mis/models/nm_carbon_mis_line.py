@@ -37,9 +37,16 @@ class NmCarbonMisLine(models.Model):
         "nm.carbon.category": ["parent_id"],
     }
 
-    name = fields.Char(string="Label", readonly=True)
+    # labels and lines are the detail behind the figures: for those who read
+    # analytic lines (carbon managers), not for approvers reading aggregates
+    name = fields.Char(
+        string="Label", readonly=True, groups="nm_carbon_budget.group_carbon_manager"
+    )
     analytic_line_id = fields.Many2one(
-        "account.analytic.line", string="Analytic line", readonly=True
+        "account.analytic.line",
+        string="Analytic line",
+        readonly=True,
+        groups="nm_carbon_budget.group_carbon_manager",
     )
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -308,6 +308,35 @@ class TestCarbonMis(TransactionCase):
         self.assertEqual(items.analytic_account_id, self.dir_a)
         self.assertAlmostEqual(sum(items.mapped("amount")), 2000.0)
 
+    def test_approver_drills_down_to_rows_without_labels(self):
+        instance = self._create_mis()
+        q1 = instance.period_ids.filtered(lambda p: p.name == "Q1 2026")
+        kpi = self.env.ref("nm_carbon_mis.mis_report_kpi_realise_kg")
+        action = instance.with_user(self.approver).drilldown(
+            {"period_id": q1.id, "expr": "fldp.carbon_kg[]", "kpi_id": kpi.id}
+        )
+        # approvers do not read analytic lines: they stay on the counted rows
+        self.assertEqual(action["res_model"], "nm.carbon.mis.line")
+        Rows = self.env["nm.carbon.mis.line"].with_user(self.approver)
+        rows = Rows.search(action["domain"])
+        # the organisation (B's plan) in Q1: line 4 only
+        self.assertEqual(sum(rows.mapped("carbon_kg")), 250.0)
+        with self.assertRaises(AccessError):
+            rows.read(["name"])
+
+    def test_pdf_export_renders(self):
+        """The PDF export's HTML (wkhtmltopdf turns it into the PDF)."""
+        instance = self._create_mis()
+        report = self.env.ref("mis_builder.qweb_pdf_export")
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.controller)
+            ._render_qweb_html(report, instance.ids, data={"dummy": True})
+        )
+        html = html.decode()
+        self.assertIn("Réalisé kgCO2e", html)
+        self.assertIn("Budget carbone et financier par direction", html)
+
     def test_xlsx_export_opens(self):
         instance = self._create_mis()
         action = instance.with_user(self.controller).export_xls()

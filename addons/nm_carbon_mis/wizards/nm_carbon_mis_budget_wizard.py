@@ -72,8 +72,12 @@ class NmCarbonMisBudgetWizard(models.TransientModel):
 
     @api.model
     def _generate_demo(self, budget_id):
-        """The demo's MIS budget and report (demo data load as the superuser)."""
-        return self.create({"budget_id": budget_id})._generate()
+        """The demo's MIS budget and report (demo data load as the superuser), named
+        in French when French is active: the demo city is French."""
+        wizard = self.create({"budget_id": budget_id})
+        if self.env["res.lang"]._lang_get("fr_FR").active:
+            wizard = wizard.with_context(lang="fr_FR")
+        return wizard._generate()
 
     def _generate(self):
         """Under sudo: MIS budget items are an accountant's model; the controller's
