@@ -1,0 +1,1 @@
+from . import nm_carbon_item_report
