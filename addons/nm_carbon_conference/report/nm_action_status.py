@@ -77,7 +77,11 @@ class NmActionStatusReport(models.AbstractModel):
             "doc_model": "account.analytic.account",
             "docs": directions,
             "year": year,
-            "period_label": dict(PERIODS)[period],
+            "period_label": dict(
+                self.env["nm.action.status.report"]
+                ._fields["period"]
+                ._description_selection(self.env)
+            )[period],
             "date_from": date_from,
             "date_to": date_to,
             "reports": reports,

@@ -80,6 +80,7 @@ class NmLettreCadrage(models.AbstractModel):
         """The execution reviews planned on the year's budget for the direction,
         else one per quarter on the default dates."""
         reviews = self.env["nm.budget.review"]
+        labels = dict(reviews._fields["quarter"]._description_selection(self.env))
         if conference.budget_id:
             reviews = reviews.search(
                 [
@@ -91,19 +92,19 @@ class NmLettreCadrage(models.AbstractModel):
         if reviews:
             return [
                 {
-                    "period": dict(QUARTERS)[review.quarter],
+                    "period": labels[review.quarter],
                     "date": review.date,
                     "planned": True,
                 }
                 for review in reviews
             ]
         calendar = []
-        for quarter, label in QUARTERS:
+        for quarter, _label in QUARTERS:
             if not quarter_bounds(conference.year, quarter):
                 continue
             calendar.append(
                 {
-                    "period": label,
+                    "period": labels[quarter],
                     "date": review_date(conference.year, quarter),
                     "planned": False,
                 }

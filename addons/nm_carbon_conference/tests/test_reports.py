@@ -67,7 +67,7 @@ class TestReports(ConferenceCase):
         self.assertIn("± 30 %", text)
         # no review planned on the 2027 budget: the default quarter dates
         self.assertIn("Calendrier des revues d'exécution", text)
-        self.assertIn("T1 2027 : 15/04/2027 (à confirmer)", text)
+        self.assertIn("T1 2027 – 15/04/2027 (à confirmer)", text)
         self.assertIn("Projet", text)
 
     def test_lettre_calendar_reads_the_planned_reviews(self):
@@ -81,7 +81,7 @@ class TestReports(ConferenceCase):
             }
         )
         text = self._html("nm_carbon_conference.report_lettre_cadrage", self.conference)
-        self.assertIn("T1 2027 : 03/05/2027", text)
+        self.assertIn("T1 2027 – 03/05/2027", text)
 
     def test_head_gets_their_own_letter_only(self):
         text = self._html(
@@ -130,17 +130,30 @@ class TestReports(ConferenceCase):
         Report = self.env["ir.actions.report"].with_context(
             lang="fr_FR", force_report_rendering=True
         )
-        for xmlid, records, data in (
-            ("nm_carbon_conference.report_lettre_cadrage", self.conference, None),
+        # one document each (Odoo's wkhtmltopdf without patched Qt prints one):
+        # the culture head's own letter, one direction, one budget
+        for xmlid, records, data, user in (
+            (
+                "nm_carbon_conference.report_lettre_cadrage",
+                self.conference,
+                None,
+                self.head_culture,
+            ),
             (
                 "nm_carbon_conference.report_action_status",
                 self.dir_culture,
                 {"year": 2027, "period": "1", "direction_ids": self.dir_culture.ids},
+                self.env.user,
             ),
-            ("nm_carbon_conference.report_open_data_summary", self.budget, None),
+            (
+                "nm_carbon_conference.report_open_data_summary",
+                self.budget,
+                None,
+                self.env.user,
+            ),
         ):
             report = self.env.ref(xmlid)
-            pdf, kind = Report._render_qweb_pdf(
+            pdf, kind = Report.with_user(user)._render_qweb_pdf(
                 report.report_name, records.ids, data=data
             )
             self.assertEqual(kind, "pdf")
