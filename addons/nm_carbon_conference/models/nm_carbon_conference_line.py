@@ -200,7 +200,12 @@ class NmCarbonConferenceLine(models.Model):
                 )
             if set(vals) & set(ARBITRATION_FIELDS):
                 self._nm_check_arbitrator()
-        return super().write(vals)
+        res = super().write(vals)
+        if not self.env.su and "analytic_account_id" in vals:
+            # record rules are checked before a write: a head must not move a
+            # proposal to a direction they do not head
+            self.check_access("write")
+        return res
 
     def action_open_form(self):
         self.ensure_one()

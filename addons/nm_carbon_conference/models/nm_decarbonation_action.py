@@ -1,6 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class NmDecarbonationAction(models.Model):
@@ -62,6 +63,23 @@ class NmDecarbonationAction(models.Model):
             spread = action.reduction_kg * action.uncertainty / 100.0
             action.reduction_low_kg = action.reduction_kg - spread
             action.reduction_high_kg = action.reduction_kg + spread
+
+    @api.constrains("conference_line_id", "direction_id", "lever_direction_id")
+    def _check_conference_line_direction(self):
+        for action in self:
+            # read as the workflow: a line the user cannot read is refused too
+            line = action.conference_line_id.sudo()
+            if line and line.analytic_account_id not in (
+                action.direction_id | action.lever_direction_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The action “%(action)s” concerns %(direction)s: it can only "
+                        "support a conference proposal of that direction.",
+                        action=action.name,
+                        direction=action.direction_id.display_name,
+                    )
+                )
 
     @api.onchange("conference_line_id")
     def _onchange_conference_line_id(self):

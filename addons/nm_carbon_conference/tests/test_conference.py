@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ConferenceCase
@@ -217,6 +217,7 @@ class TestConference(ConferenceCase):
         )
         prop = self._line(conference, self.dir_property, self.position_services)
         services = self._line(conference, self.dir_culture, self.position_services)
+        mobility = self._line(conference, self.dir_culture, self.position_mobility)
         for context in FORCING_CONTEXTS:
             head_env = self.env(user=self.head_culture, context=context)
             with self.assertRaises(AccessError):
@@ -242,6 +243,22 @@ class TestConference(ConferenceCase):
                         "proposed_kg": 1.0,
                     }
                 )
+            # nor move their own proposal to another direction
+            with self.assertRaises(AccessError):
+                mobility.with_env(head_env).write(
+                    {"analytic_account_id": self.dir_property.id}
+                )
+            # nor hang an action on another direction's proposal
+            with self.assertRaises(ValidationError):
+                self.env["nm.decarbonation.action"].with_env(head_env).create(
+                    {
+                        "name": "Action (test)",
+                        "direction_id": self.dir_culture.id,
+                        "conference_line_id": prop.id,
+                    }
+                )
+        self.assertEqual(mobility.analytic_account_id, self.dir_culture)
+        self.assertFalse(prop.action_ids)
         self.assertEqual(prop.proposed_kg, 27000.0)
         self.assertEqual(services.arbitrated_kg, 0.0)
         self.assertEqual(services.current_planned_kg, 40000.0)
