@@ -315,3 +315,24 @@ class TestConference(ConferenceCase):
                     **context
                 ).write({"direction_head_ids": [(4, self.head_culture.id)]})
         self.assertEqual(self.dir_property.direction_head_ids, self.head_property)
+
+    def test_screens_open_for_each_role(self):
+        conference = self._open()
+        for user in (self.head_culture, self.controller, self.elected):
+            env = self.env(user=user)
+            for model, kinds in (
+                ("nm.carbon.conference", ("list", "form", "search")),
+                (
+                    "nm.carbon.conference.line",
+                    ("list", "form", "search", "pivot", "graph"),
+                ),
+                ("nm.decarbonation.action", ("list", "form", "search")),
+            ):
+                with self.subTest(user=user.login, model=model):
+                    views = env[model].get_views([(False, kind) for kind in kinds])
+                    self.assertEqual(set(views["views"]), set(kinds))
+            conference.with_env(env).read(["name", "target_kg", "gap_kg", "line_ids"])
+            env["nm.carbon.conference.line"].search_read(
+                [("conference_id", "=", conference.id)],
+                ["proposed_kg", "arbitrated_kg", "action_reduction_kg", "reachable_kg"],
+            )
