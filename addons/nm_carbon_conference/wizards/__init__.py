@@ -1,0 +1,1 @@
+from . import nm_action_status_report
