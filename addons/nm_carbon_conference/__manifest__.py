@@ -18,7 +18,6 @@
         "views/nm_carbon_conference_line_views.xml",
         "views/nm_decarbonation_action_views.xml",
         "views/crossovered_budget_views.xml",
-        "views/account_analytic_account_views.xml",
         "wizards/nm_action_status_report_views.xml",
         "report/nm_carbon_conference_reports.xml",
         "report/nm_lettre_cadrage_templates.xml",

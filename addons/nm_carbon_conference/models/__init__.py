@@ -1,4 +1,3 @@
-from . import account_analytic_account
 from . import nm_carbon_conference
 from . import nm_carbon_conference_line
 from . import nm_decarbonation_action
