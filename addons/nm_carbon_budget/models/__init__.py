@@ -23,3 +23,5 @@ from . import nm_decarbonation_action
 from . import nm_budget_review_template
 from . import nm_budget_review
 from . import nm_budget_review_decision
+from . import nm_carbon_amendment_tier_messages
+from . import crossovered_budget_lines_currency

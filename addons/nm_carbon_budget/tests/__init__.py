@@ -8,3 +8,5 @@ from . import test_followup_xlsx
 from . import test_query_count
 from . import test_amendment_chain
 from . import test_trajectory_figures
+from . import test_tier_messages
+from . import test_budget_line_lists
