@@ -1,3 +1,5 @@
 from . import test_travel_tools
 from . import test_travel_declaration
 from . import test_travel_portal
+from . import test_import_template_fr
+from . import test_mode_kinds
