@@ -24,3 +24,5 @@ from . import nm_budget_review_template
 from . import nm_budget_review
 from . import nm_budget_review_decision
 from . import tier_review
+from . import nm_carbon_amendment_tier_messages
+from . import crossovered_budget_lines_currency

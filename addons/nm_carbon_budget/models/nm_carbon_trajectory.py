@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..tools import carbon
 
@@ -64,20 +65,22 @@ class NmCarbonTrajectory(models.Model):
     )
 
     @api.depends("reduction_rate", "baseline_year")
+    @api.depends_context("lang")
     def _compute_horizon(self):
         for trajectory in self:
             years = max(HORIZON_YEAR - (trajectory.baseline_year or HORIZON_YEAR), 0)
             share = carbon.remaining_share(trajectory.reduction_rate, years)
+            rate = round(trajectory.reduction_rate * 100, 1)
             trajectory.horizon_share = share
             trajectory.horizon_statement = self.env._(
                 "At −%(rate)s %% a year from %(year)s, %(horizon)s emissions are "
                 "%(share)s %% of the baseline (−%(cut)s %%): a steep cut, not "
                 "neutrality.",
-                rate=f"{trajectory.reduction_rate * 100:.1f}".rstrip("0").rstrip("."),
+                rate=formatLang(self.env, rate, digits=0 if rate.is_integer() else 1),
                 year=trajectory.baseline_year,
                 horizon=HORIZON_YEAR,
-                share=f"{share * 100:.0f}",
-                cut=f"{(1 - share) * 100:.0f}",
+                share=formatLang(self.env, share * 100, digits=0),
+                cut=formatLang(self.env, (1 - share) * 100, digits=0),
             )
 
     def _compute_current_year_target_kg(self):

@@ -10,3 +10,5 @@ from . import test_amendment_chain
 from . import test_first_contact
 from . import test_demo_city
 from . import test_trajectory_figures
+from . import test_tier_messages
+from . import test_budget_line_lists

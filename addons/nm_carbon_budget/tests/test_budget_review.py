@@ -141,7 +141,7 @@ class TestBudgetReview(AmendmentFixtures, TransactionCase):
             self.env["nm.budget.review"].search(again.action_plan()["domain"])
         )
 
-    def test_fiche_carbone_html(self):
+    def _fiche_html(self, lang="en_US"):
         self._book(self.dir_culture, 12000, date(2025, 5, 1), self.cat_mobility)
         self._book(self.dir_culture, 3000, date(2025, 6, 1), self.cat_energy)
         self._book(self.dir_culture, 2500, date(2026, 3, 1), self.cat_mobility)
@@ -161,17 +161,41 @@ class TestBudgetReview(AmendmentFixtures, TransactionCase):
                 "reduction_kg": 3000,
             }
         )
-        html, _format = self.env["ir.actions.report"]._render_qweb_html(
-            "nm_carbon_budget.report_fiche_carbone",
-            self.dir_culture.ids,
-            data={"year": 2026},
+        self.env["res.lang"]._activate_lang(lang)
+        html, _format = (
+            self.env["ir.actions.report"]
+            .with_context(lang=lang)
+            ._render_qweb_html(
+                "nm_carbon_budget.report_fiche_carbone",
+                self.dir_culture.ids,
+                data={"year": 2026},
+            )
         )
-        html = html.decode()
+        # French groups thousands with a narrow no-break space; split() also
+        # turns the no-break space before % into a plain one
+        return " ".join(html.decode().split())
+
+    def test_fiche_carbone_html(self):
+        html = self._fiche_html()
         self.assertIn("Culture (DM test)", html)
         self.assertIn("Mobilité (DM test)", html)
         self.assertIn("15.0", html)  # 2025 footprint: 15 tCO2e
+        self.assertIn("40,000", html)  # 2026 envelope
+        self.assertIn("2,500", html)  # booked to date
+        self.assertIn("48,000", html)  # trajectory target 2026: 50 000 × 0.96
+        self.assertIn("15,000 kgCO2e were booked", html)
+        self.assertIn("Covoiturage des équipes techniques", html)
+
+    def test_fiche_carbone_in_french(self):
+        """Numbers as a French reader writes them, with fixed decimals: tCO2e
+        with one decimal in the footprint, whole kgCO2e in the envelope."""
+        html = self._fiche_html("fr_FR")
+        # 2025: 12,000 + 3,000 = 15,000 kg = 15,0 tCO2e, 80 % mobility, 20 % energy
+        self.assertIn("12,0", html)
+        self.assertIn("15,0", html)
+        self.assertIn("80 %", html)  # a space before % (no-break in the HTML)
         self.assertIn("40 000", html)  # 2026 envelope
         self.assertIn("2 500", html)  # booked to date
         self.assertIn("48 000", html)  # trajectory target 2026: 50 000 × 0.96
-        self.assertIn("15 000 kgCO2e were booked", " ".join(html.split()))
-        self.assertIn("Covoiturage des équipes techniques", html)
+        self.assertNotIn("15.0", html)
+        self.assertNotIn("2,500", html)

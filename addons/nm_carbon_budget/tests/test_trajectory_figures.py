@@ -148,3 +148,13 @@ class TestTrajectoryFigures(CarbonBudgetCase):
         self.assertFalse(
             Points.search_count([("trajectory_id", "=", self.organisation.id)])
         )
+
+    def test_horizon_statement_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.culture.reduction_rate = 0.045
+        statement = self.culture.with_context(lang="fr_FR").horizon_statement
+        # from 2025, 25 years at −4,5 %: 0.955^25 = 0.316 → 32 % left, −68 %
+        self.assertIn("4,5", statement)
+        self.assertIn("32", statement)
+        self.assertIn("68", statement)
+        self.assertNotIn("4.5", statement)

@@ -86,6 +86,13 @@ class NmTravelDeclarationLine(models.Model):
     is_low_carbon = fields.Boolean(
         related="mode_id.is_low_carbon", store=True, string="Low-carbon"
     )
+    # graphs and pivots label a boolean group "true"/"false": they group on this
+    carbon_class = fields.Selection(
+        [("low_carbon", "Low-carbon modes"), ("other", "Other modes")],
+        string="Kind of mode",
+        compute="_compute_carbon_class",
+        store=True,
+    )
     emission_factor_id = fields.Many2one(
         "nm.emission.factor",
         compute="_compute_carbon",
@@ -251,13 +258,24 @@ class NmTravelDeclarationLine(models.Model):
             }
         return None
 
+    @api.depends("is_low_carbon")
+    def _compute_carbon_class(self):
+        for line in self:
+            line.carbon_class = "low_carbon" if line.is_low_carbon else "other"
+
     @api.model
     def get_import_templates(self):
+        # French users get French column names (the field labels they read) and
+        # decimals with a comma; the import matches both to the fields
+        template = (
+            "nm_travel_declaration_line_template_fr.csv"
+            if (self.env.lang or "").startswith("fr")
+            else "nm_travel_declaration_line_template.csv"
+        )
         return [
             {
                 "label": self.env._("Import template for travel lines"),
-                "template": "/nm_mobility/static/src/csv/"
-                "nm_travel_declaration_line_template.csv",
+                "template": f"/nm_mobility/static/src/csv/{template}",
             }
         ]
 

@@ -1,5 +1,6 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import date
 
 from odoo import http
@@ -67,13 +68,15 @@ class TestTravelPortal(TravelFixturesMixin, HttpCase):
         # 94.0032 (car) + 2.344 (TGV)
         self.assertAlmostEqual(declaration.carbon_kg, 96.3472, places=4)
         self.assertFalse(self._declarations(self.employee_agent2))
-        self.assertIn("96.35", response.text)
+        # kgCO2e of a declaration are shown as whole kg: 96.3472 -> 96
+        self.assertRegex(response.text, r'id="nm_travel_carbon_kg"[^>]*>96</strong>')
+        self.assertRegex(response.text, r'id="nm_travel_total_km"[^>]*>1,232</strong>')
 
         # the other agent cannot read it ...
         self.authenticate("nm_mob_agent2", "nm_mob_agent2")
         other_page = self.url_open("/my/travel?month=2026-03")
         self.assertNotIn(declaration.name, other_page.text)
-        self.assertNotIn("96.35", other_page.text)
+        self.assertNotRegex(other_page.text, r'id="nm_travel_carbon_kg"[^>]*>96<')
         Declaration = self.env["nm.travel.declaration"].with_user(self.user_agent2)
         self.assertFalse(Declaration.search([("id", "=", declaration.id)]))
         # ... nor post for them: their post creates their own declaration only
@@ -158,3 +161,41 @@ class TestTravelPortal(TravelFixturesMixin, HttpCase):
         declaration = self._declarations(self.employee_agent)
         self.assertEqual(declaration.state, "submitted")
         self.assertAlmostEqual(declaration.carbon_kg, 94.0032, places=4)
+
+    def test_page_in_french(self):
+        """Numbers and months in the agent's language: 1 430 km, 311 kgCO2e,
+        novembre 2026 (not 1430.0 km, 311.17 and 2026-11)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.user_agent.lang = "fr_FR"
+        declaration = self.env["nm.travel.declaration"].create(
+            {
+                "employee_id": self.employee_agent.id,
+                "date": date(2026, 11, 1),
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "travel_type": "mission",
+                            "mode_id": self.mode_car.id,
+                            "distance_km": 715.0,
+                            "trip_count": 1,
+                            "round_trip": True,
+                            "occupants": 1,
+                        },
+                    )
+                ],
+            }
+        )
+        self.authenticate("nm_mob_agent", "nm_mob_agent")
+        page = self.url_open("/my/travel?month=2026-11")
+        self.assertEqual(page.status_code, 200)
+        text = re.sub(r"[\u202f\xa0]", " ", page.text)
+        # 715 km × 2 = 1,430 km; × 0.2176 kgCO2e/km (ADEME car) = 311.168 kgCO2e,
+        # shown as whole kg, in French: 1 430 km, 311 kgCO2e
+        self.assertRegex(text, r'id="nm_travel_total_km"[^>]*>1 430</strong> km')
+        kg = f"{round(declaration.carbon_kg):,}".replace(",", " ")
+        self.assertRegex(text, f'id="nm_travel_carbon_kg"[^>]*>{kg}</strong> kgCO2e')
+        self.assertIn("novembre 2026", text)  # the page title and the history
+        self.assertNotIn("1430.0", text)
+        self.assertNotIn(">2026-11<", text)

@@ -225,6 +225,30 @@ class TestGreenBudget(MultiCapitalCase):
         amounts = sorted(row[5] for row in rows[1:] if row[0] == 6)
         self.assertEqual(amounts, [10000.0, 30000.0, 60000.0])
 
+    def test_annex_in_french(self):
+        """The year as a year (2025, not 2 025), shares with two decimals in
+        French beside the amounts: 60,00 and 100,00, never 0.00 beside 100,00."""
+        annex = self._annex()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="fr_FR")
+            ._render_qweb_html(
+                "nm_multicapital.nm_green_budget_annex_report", annex.ids
+            )[0]
+            .decode()
+        )
+        text = " ".join(html.split())  # no-break spaces become plain ones
+        self.assertRegex(text, r" <span[^>]*>2025</span>")
+        self.assertNotIn("2 025", text)
+        # axis 1: 10,000 / 60,000 / 30,000 of 100,000
+        self.assertRegex(text, r">10,00</td>")
+        self.assertRegex(text, r">60,00</td>")
+        self.assertRegex(text, r">100,00</td>")
+        self.assertRegex(text, r">60 000,00")
+        self.assertNotIn("100.00", text)
+        self.assertNotIn("60.00", text)
+
     def test_scope_follows_legal_calendar(self):
         # 2026 uses the scope written for 2025; before 2024 there is no annex
         annex = self._annex(2026)

@@ -31,5 +31,14 @@ class ResCompany(models.Model):
                     }
                 )
             )
+            # named in every language of the database, not only the one of the
+            # user who happened to create it
+            plan.update_field_translations(
+                "name",
+                {
+                    code: self.with_context(lang=code).env._("Partners")
+                    for code, _name in self.env["res.lang"].get_installed()
+                },
+            )
             self.sudo().nm_partner_plan_id = plan
         return plan

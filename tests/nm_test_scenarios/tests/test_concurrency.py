@@ -9,7 +9,7 @@ The server retries a request that meets a serialization failure; a test does the
 same by hand: the retry then gets the user's message, and nothing is doubled."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import psycopg2
@@ -367,7 +367,10 @@ class TestConcurrency(BaseCase):
             clause_id = review.convention_id.clause_ids.filtered(
                 lambda c: c.committer in ("operator", "both")
             )[:1].id
-        self.addCleanup(self._reset_review, review_id)
+            # still accepting measures today (a review past its due date closes)
+            due = review.date_due
+            review.date_due = max(due, date.today()) + timedelta(30)
+        self.addCleanup(self._reset_review, review_id, due)
 
         def submit(env, value):
             review = env["nm.progress.review"].browse(review_id)
@@ -395,11 +398,17 @@ class TestConcurrency(BaseCase):
             self.assertEqual(review.state, "submitted")
             self.assertEqual(review.measure_ids.mapped("value"), [42.0])
 
-    def _reset_review(self, review_id):
+    def _reset_review(self, review_id, due=None):
         with self.registry.cursor() as cr:
             cr.execute(
                 "DELETE FROM nm_progress_measure WHERE review_id = %s", [review_id]
             )
+            if due:
+                cr.execute(
+                    "UPDATE nm_progress_review SET date_due = %s, date_closing = %s"
+                    " WHERE id = %s",
+                    [due, due, review_id],
+                )
             cr.execute(
                 "UPDATE nm_progress_review SET state = 'open', operator_comment = NULL,"
                 " submitted_date = NULL, submitted_by_id = NULL WHERE id = %s",

@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("nm_travel_portal", {
         },
         {
             content: "The month is sent with its totals",
-            trigger: "#nm_travel_carbon_kg:contains(94.00)",
+            trigger: "#nm_travel_carbon_kg:contains(94)",
         },
     ],
 });

@@ -1,0 +1,32 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A DM carbone awaiting approval says who is awaited in its own words (the tier
+and its group), in the banner and in the chatter: texts our French file
+translates, not base_tier_validation's untranslated "Pending validation by"."""
+
+from odoo.tests import TransactionCase, tagged
+
+from .test_amendment import AmendmentFixtures
+
+
+@tagged("post_install", "-at_install")
+class TestTierMessages(AmendmentFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fixtures(cls.env)
+        cls._setup_users(cls.env)
+
+    def test_banner_and_chatter_name_the_awaited_tier(self):
+        amendment = self._amendment("decrease", [(self.line_culture_mob, -100)])
+        amendment.action_submit()
+        pending = amendment.review_ids.filtered(lambda r: r.status == "pending")
+        self.assertEqual(len(pending), 1)
+        group = pending.reviewer_group_id.name
+        amendment.invalidate_recordset(["to_validate_message"])
+        banner = str(amendment.to_validate_message)
+        self.assertIn(f"Awaiting approval by {pending.name} ({group})", banner)
+        self.assertNotIn("Pending validation by", banner)
+        bodies = " ".join(str(body) for body in amendment.message_ids.mapped("body"))
+        self.assertIn(f"Approval requested from {pending.name} ({group})", bodies)
+        self.assertNotIn("Review pending for", bodies)
