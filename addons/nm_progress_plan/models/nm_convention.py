@@ -88,19 +88,26 @@ class NmConvention(models.Model):
     date_start = fields.Date(string="Start date", required=True, tracking=True)
     date_end = fields.Date(string="End date", required=True, tracking=True)
     subsidy_amount = fields.Monetary(string="Yearly subsidy", tracking=True)
+    # The city's own accounting and appraisal: staff only, never the operator's.
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Paying direction",
         tracking=True,
+        groups="base.group_user",
         help="The direction's analytic account the subsidy is paid from.",
     )
     budget_line_id = fields.Many2one(
         "crossovered.budget.lines",
         string="Budget line",
         domain="[('analytic_account_id', '=', analytic_account_id)]",
+        groups="base.group_user",
     )
     operator_maturity = fields.Selection(
-        MATURITIES, required=True, default="starting", tracking=True
+        MATURITIES,
+        required=True,
+        default="starting",
+        tracking=True,
+        groups="base.group_user",
     )
     state = fields.Selection(
         [

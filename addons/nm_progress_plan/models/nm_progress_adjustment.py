@@ -26,7 +26,8 @@ class NmProgressAdjustment(models.Model):
         "applied": ("clause_id", "new_target", "reason", "proposed_by"),
         "refused": ("clause_id", "new_target", "reason", "proposed_by"),
     }
-    _nm_undeletable_states = ("applied",)
+    # the history of targets, agreed or declined, is kept
+    _nm_undeletable_states = ("applied", "refused")
 
     clause_id = fields.Many2one(
         "nm.progress.clause", required=True, ondelete="cascade", index=True

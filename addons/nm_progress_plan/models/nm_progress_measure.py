@@ -73,7 +73,11 @@ class NmProgressMeasure(models.Model):
         readonly=True,
     )
     analytic_line_id = fields.Many2one(
-        "account.analytic.line", string="Booked carbon line", readonly=True, copy=False
+        "account.analytic.line",
+        string="Booked carbon line",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
 
     @api.depends("evidence_attachment_ids")

@@ -235,6 +235,21 @@ class TestProgressApiGuards(TransactionCase):
                     ),
                     AccessError,
                 )
+        # nor the city's accounting and appraisal of the operator
+        for name in ("analytic_account_id", "budget_line_id", "operator_maturity"):
+            with self.subTest(field=name):
+                self._refused(lambda n=name: as_operator.read([n]), AccessError)
+                self.assertNotIn(name, as_operator.fields_get())
+        self._refused(
+            lambda: self.measure_b.with_user(self.portal_b).read(["analytic_line_id"]),
+            AccessError,
+        )
+        self._refused(
+            lambda: self.portal_a.partner_id.commercial_partner_id.with_user(
+                self.portal_a
+            ).read(["nm_analytic_account_id"]),
+            AccessError,
+        )
         # the rest of its convention it reads
         self.assertEqual(as_operator.read(["title"])[0]["title"], "Convention A")
         self.assertNotIn("notes", as_operator.fields_get())
