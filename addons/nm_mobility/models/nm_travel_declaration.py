@@ -29,6 +29,7 @@ WORKFLOW_FIELDS = frozenset({"state", "validated_by_id", "validation_date"})
 # Figures computed from the trips: never typed (the booking reads them).
 COMPUTED_FIELDS = frozenset(
     {
+        "analytic_line_ids",
         "user_id",
         "month",
         "total_km",

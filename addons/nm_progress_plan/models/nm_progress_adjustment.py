@@ -90,16 +90,19 @@ class NmProgressAdjustment(models.Model):
                         "Targets are adjusted only while the convention is running."
                     )
                 )
-            # the side proposing the change agrees with it
+            # the side proposing the change agrees with it; the operator's
+            # consent is the operator's own, never recorded by the city's staff
             side = adjustment.proposed_by
-            adjustment.sudo().write(
-                {
-                    f"{side}_accepted": True,
-                    f"{side}_user_id": self.env.user.id,
-                    f"{side}_date": now,
-                    "old_target": adjustment.clause_id.target,
-                }
-            )
+            vals = {"old_target": adjustment.clause_id.target}
+            if side == "authority" or adjustment._is_operator_user(self.env.user):
+                vals.update(
+                    {
+                        f"{side}_accepted": True,
+                        f"{side}_user_id": self.env.user.id,
+                        f"{side}_date": now,
+                    }
+                )
+            adjustment.sudo().write(vals)
             if adjustment.proposed_by == "operator":
                 adjustment.convention_id.message_post(
                     body=self.env._(
@@ -116,6 +119,17 @@ class NmProgressAdjustment(models.Model):
                     template, subtype_xmlid="mail.mt_comment"
                 )
         return adjustments
+
+    def _is_operator_user(self, user):
+        """Whether ``user`` speaks for the operator of the convention (one of its
+        portal users), or is the server itself."""
+        self.ensure_one()
+        if self.env.su and user._is_superuser():
+            return True
+        return user._is_portal() and (
+            user.partner_id.commercial_partner_id
+            == self.sudo().partner_id.commercial_partner_id
+        )
 
     def write(self, vals):
         if "new_target" in vals:

@@ -134,6 +134,31 @@ class TestProgressApiGuards(TransactionCase):
         self.assertEqual(adjustment.old_target, 40.0)
         self._refused(lambda: adjustment.with_user(self.manager).unlink())
 
+    def test_staff_cannot_speak_for_the_operator(self):
+        """An adjustment the staff record as proposed by the operator waits for
+        the operator's own acceptance on the portal."""
+        clause = self.clause_bike
+        adjustment = (
+            self.env["nm.progress.adjustment"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "clause_id": clause.id,
+                    "new_target": 30.0,
+                    "reason": "Demande reçue par courriel",
+                    "proposed_by": "operator",
+                }
+            )
+        )
+        self.assertFalse(adjustment.operator_accepted)
+        self.assertFalse(adjustment.operator_user_id)
+        adjustment.with_user(self.manager).action_accept_authority()
+        self.assertEqual(adjustment.state, "proposed")
+        self.assertEqual(clause.target, 40.0)
+        adjustment._accept_operator(self.portal_a)
+        self.assertEqual(adjustment.state, "applied")
+        self.assertEqual(clause.target, 30.0)
+
     def test_review_workflow_fields(self):
         review = self.review_a
         self.assertEqual(review.state, "open")
