@@ -371,14 +371,13 @@ class NmTravelDeclaration(models.Model):
             self._check_account_change([vals] * len(self))
         return result
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under the context key
-        # _force_unlink, which any caller can send.
-        if not self.env.su:
-            booked = self.filtered("analytic_line_ids")
-            if booked:
-                raise UserError(booked[0]._nm_unlink_message())
-        return super().unlink()
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink (not an @api.ondelete method: those
+        # are skipped under the context key _force_unlink, which any caller sends)
+        booked = self.filtered("analytic_line_ids")
+        if booked:
+            raise UserError(booked[0]._nm_unlink_message())
+        return super()._nm_check_unlink()
 
     # ------------------------------------------------------------------ guard
 

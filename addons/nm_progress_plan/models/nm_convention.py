@@ -215,18 +215,12 @@ class NmConvention(models.Model):
             self.check_access("write")
         return super().write(vals)
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under _force_unlink.
-        if not self.env.su:
-            self.check_access("unlink")
-        if not self.env.su and any(c.measure_ids for c in self.sudo()):
-            raise UserError(
-                self.env._(
-                    "Only draft or cancelled conventions without measures can be "
-                    "deleted."
-                )
-            )
-        return super().unlink()
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink, whatever the context
+        self.check_access("unlink")
+        if any(c.measure_ids for c in self.sudo()):
+            raise UserError(self._nm_unlink_message())
+        return super()._nm_check_unlink()
 
     def _nm_lock_message(self, names):
         return self.env._(

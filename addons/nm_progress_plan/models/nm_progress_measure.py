@@ -136,13 +136,12 @@ class NmProgressMeasure(models.Model):
                 )
         return result
 
-    def unlink(self):
-        # Never deleted, whatever the context: not an @api.ondelete method (those
-        # are skipped under _force_unlink). Uninstalling runs as superuser.
-        if not self.env.su and self:
-            self.check_access("unlink")
+    def _nm_check_unlink(self):
+        # Never deleted, whatever the context: nm.locked.mixin's unlink calls this
+        # for every caller but the server itself (uninstalling runs as superuser).
+        self.check_access("unlink")
+        if self:
             raise UserError(self._nm_unlink_message())
-        return super().unlink()
 
     def _nm_unlink_message(self):
         return self.env._(
