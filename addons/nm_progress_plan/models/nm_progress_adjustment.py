@@ -22,7 +22,9 @@ class NmProgressAdjustment(models.Model):
             "operator_date",
         }
     )
+    # the terms a side accepted never change under it: refuse and propose again
     _nm_locked_fields = {
+        "proposed": ("clause_id", "new_target", "proposed_by"),
         "applied": ("clause_id", "new_target", "reason", "proposed_by"),
         "refused": ("clause_id", "new_target", "reason", "proposed_by"),
     }

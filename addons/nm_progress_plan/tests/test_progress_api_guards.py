@@ -127,6 +127,8 @@ class TestProgressApiGuards(TransactionCase):
                     message="change only through the buttons",
                 )
                 self._refused(lambda a=as_head: a.write({"state": "applied"}))
+                # nor changes the terms once a side accepted them
+                self._refused(lambda a=as_head: a.write({"new_target": 20.0}))
         self.assertEqual(clause.target, 40.0)
         adjustment._accept_operator(self.portal_a)
         self.assertEqual(clause.target, 35.0)
