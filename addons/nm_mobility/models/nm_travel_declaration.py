@@ -29,6 +29,7 @@ WORKFLOW_FIELDS = frozenset({"state", "validated_by_id", "validation_date"})
 # Figures computed from the trips: never typed (the booking reads them).
 COMPUTED_FIELDS = frozenset(
     {
+        "analytic_line_ids",
         "user_id",
         "month",
         "total_km",
@@ -370,14 +371,13 @@ class NmTravelDeclaration(models.Model):
             self._check_account_change([vals] * len(self))
         return result
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under the context key
-        # _force_unlink, which any caller can send.
-        if not self.env.su:
-            booked = self.filtered("analytic_line_ids")
-            if booked:
-                raise UserError(booked[0]._nm_unlink_message())
-        return super().unlink()
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink (not an @api.ondelete method: those
+        # are skipped under the context key _force_unlink, which any caller sends)
+        booked = self.filtered("analytic_line_ids")
+        if booked:
+            raise UserError(booked[0]._nm_unlink_message())
+        return super()._nm_check_unlink()
 
     # ------------------------------------------------------------------ guard
 

@@ -345,10 +345,10 @@ class NmTravelDeclarationLine(models.Model):
         self.declaration_id._check_editable()
         return True
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under _force_unlink.
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink, whatever the context
         self.declaration_id._check_editable()
-        return super().unlink()
+        return super()._nm_check_unlink()
 
     def _nm_lock_message(self, names):
         return self.env._(

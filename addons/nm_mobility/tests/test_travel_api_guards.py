@@ -7,6 +7,7 @@ the code or Odoo ever honoured. Each refusal carries a message and writes nothin
 import json
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -180,7 +181,23 @@ class TestTravelApiGuards(TravelFixturesMixin, TransactionCase):
         self.assertEqual(declaration.total_km, 432.0)
         kg = declaration.carbon_kg
         as_agent = declaration.with_user(self.user_agent)
-        for vals in ({"carbon_kg": 0.0}, {"total_km": 1.0}, {"name": "DEC/FAUX"}):
+        fake_booking = {
+            "analytic_line_ids": [
+                Command.create(
+                    {
+                        "name": "Faux",
+                        "account_id": self.account_culture.id,
+                        "carbon_kg": -500.0,
+                    }
+                )
+            ]
+        }
+        for vals in (
+            {"carbon_kg": 0.0},
+            {"total_km": 1.0},
+            {"name": "DEC/FAUX"},
+            fake_booking,
+        ):
             with self.subTest(vals=vals):
                 self._refused(lambda v=vals: as_agent.write(v))
         for vals in ({"carbon_kg": 0.0}, {"total_km": 1.0}, {"state": "draft"}):
@@ -188,6 +205,7 @@ class TestTravelApiGuards(TravelFixturesMixin, TransactionCase):
                 self._refused(lambda v=vals: as_agent.line_ids.write(v))
         self.assertEqual(declaration.total_km, 432.0)
         self.assertEqual(declaration.carbon_kg, kg)
+        self.assertFalse(declaration.analytic_line_ids)
 
     def test_agent_cannot_change_a_submitted_declaration(self):
         declaration = self._submitted()

@@ -88,19 +88,26 @@ class NmConvention(models.Model):
     date_start = fields.Date(string="Start date", required=True, tracking=True)
     date_end = fields.Date(string="End date", required=True, tracking=True)
     subsidy_amount = fields.Monetary(string="Yearly subsidy", tracking=True)
+    # The city's own accounting and appraisal: staff only, never the operator's.
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Paying direction",
         tracking=True,
+        groups="base.group_user",
         help="The direction's analytic account the subsidy is paid from.",
     )
     budget_line_id = fields.Many2one(
         "crossovered.budget.lines",
         string="Budget line",
         domain="[('analytic_account_id', '=', analytic_account_id)]",
+        groups="base.group_user",
     )
     operator_maturity = fields.Selection(
-        MATURITIES, required=True, default="starting", tracking=True
+        MATURITIES,
+        required=True,
+        default="starting",
+        tracking=True,
+        groups="base.group_user",
     )
     review_grace_days = fields.Integer(
         string="Days accepted after a review's due date",
@@ -220,18 +227,12 @@ class NmConvention(models.Model):
             self.check_access("write")
         return super().write(vals)
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under _force_unlink.
-        if not self.env.su:
-            self.check_access("unlink")
-        if not self.env.su and any(c.measure_ids for c in self.sudo()):
-            raise UserError(
-                self.env._(
-                    "Only draft or cancelled conventions without measures can be "
-                    "deleted."
-                )
-            )
-        return super().unlink()
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink, whatever the context
+        self.check_access("unlink")
+        if any(c.measure_ids for c in self.sudo()):
+            raise UserError(self._nm_unlink_message())
+        return super()._nm_check_unlink()
 
     def _nm_lock_message(self, names):
         return self.env._(

@@ -22,11 +22,14 @@ class NmProgressAdjustment(models.Model):
             "operator_date",
         }
     )
+    # the terms a side accepted never change under it: refuse and propose again
     _nm_locked_fields = {
+        "proposed": ("clause_id", "new_target", "proposed_by"),
         "applied": ("clause_id", "new_target", "reason", "proposed_by"),
         "refused": ("clause_id", "new_target", "reason", "proposed_by"),
     }
-    _nm_undeletable_states = ("applied",)
+    # the history of targets, agreed or declined, is kept
+    _nm_undeletable_states = ("applied", "refused")
 
     clause_id = fields.Many2one(
         "nm.progress.clause", required=True, ondelete="cascade", index=True
@@ -96,16 +99,19 @@ class NmProgressAdjustment(models.Model):
                         "Targets are adjusted only while the convention is running."
                     )
                 )
-            # the side proposing the change agrees with it
+            # the side proposing the change agrees with it; the operator's
+            # consent is the operator's own, never recorded by the city's staff
             side = adjustment.proposed_by
-            adjustment.sudo().write(
-                {
-                    f"{side}_accepted": True,
-                    f"{side}_user_id": self.env.user.id,
-                    f"{side}_date": now,
-                    "old_target": adjustment.clause_id.target,
-                }
-            )
+            vals = {"old_target": adjustment.clause_id.target}
+            if side == "authority" or adjustment._is_operator_user(self.env.user):
+                vals.update(
+                    {
+                        f"{side}_accepted": True,
+                        f"{side}_user_id": self.env.user.id,
+                        f"{side}_date": now,
+                    }
+                )
+            adjustment.sudo().write(vals)
             if adjustment.proposed_by == "operator":
                 adjustment.convention_id.message_post(
                     body=self.env._(
@@ -122,6 +128,17 @@ class NmProgressAdjustment(models.Model):
                     template, subtype_xmlid="mail.mt_comment"
                 )
         return adjustments
+
+    def _is_operator_user(self, user):
+        """Whether ``user`` speaks for the operator of the convention (one of its
+        portal users), or is the server itself."""
+        self.ensure_one()
+        if self.env.su and user._is_superuser():
+            return True
+        return user._is_portal() and (
+            user.partner_id.commercial_partner_id
+            == self.sudo().partner_id.commercial_partner_id
+        )
 
     def write(self, vals):
         if "new_target" in vals:

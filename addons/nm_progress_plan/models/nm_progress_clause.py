@@ -174,13 +174,12 @@ class NmProgressClause(models.Model):
         self._check_figures(vals)
         return super().write(vals)
 
-    def unlink(self):
-        # Not an @api.ondelete method: those are skipped under _force_unlink.
-        if not self.env.su:
-            self.check_access("unlink")
-        if not self.env.su and self.sudo().measure_ids:
+    def _nm_check_unlink(self):
+        # called by nm.locked.mixin's unlink, whatever the context
+        self.check_access("unlink")
+        if self.sudo().measure_ids:
             raise UserError(self._nm_unlink_message())
-        return super().unlink()
+        return super()._nm_check_unlink()
 
     def _nm_lock_message(self, names):
         return self.env._(

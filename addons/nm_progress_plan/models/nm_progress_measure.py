@@ -73,7 +73,11 @@ class NmProgressMeasure(models.Model):
         readonly=True,
     )
     analytic_line_id = fields.Many2one(
-        "account.analytic.line", string="Booked carbon line", readonly=True, copy=False
+        "account.analytic.line",
+        string="Booked carbon line",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
 
     @api.depends("clause_id.name", "review_id.name")
@@ -138,13 +142,12 @@ class NmProgressMeasure(models.Model):
                 )
         return result
 
-    def unlink(self):
-        # Never deleted, whatever the context: not an @api.ondelete method (those
-        # are skipped under _force_unlink). Uninstalling runs as superuser.
-        if not self.env.su and self:
-            self.check_access("unlink")
+    def _nm_check_unlink(self):
+        # Never deleted, whatever the context: nm.locked.mixin's unlink calls this
+        # for every caller but the server itself (uninstalling runs as superuser).
+        self.check_access("unlink")
+        if self:
             raise UserError(self._nm_unlink_message())
-        return super().unlink()
 
     def _nm_unlink_message(self):
         return self.env._(

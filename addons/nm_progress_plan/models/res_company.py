@@ -10,6 +10,7 @@ class ResCompany(models.Model):
         "account.analytic.plan",
         string="Partners analytic plan",
         domain=[("parent_id", "=", False)],
+        groups="base.group_user",
         help="Root plan holding one analytic account per funded operator. Carbon "
         "reported by operators is booked there, apart from the authority's own "
         "footprint (read on the carbon reference plan only).",

@@ -10,6 +10,7 @@ class ResPartner(models.Model):
         "account.analytic.account",
         string="Operator analytic account",
         copy=False,
+        groups="base.group_user",
         help="Account of the Partners plan on which this operator's reported "
         "carbon is booked.",
     )

@@ -127,12 +127,39 @@ class TestProgressApiGuards(TransactionCase):
                     message="change only through the buttons",
                 )
                 self._refused(lambda a=as_head: a.write({"state": "applied"}))
+                # nor changes the terms once a side accepted them
+                self._refused(lambda a=as_head: a.write({"new_target": 20.0}))
         self.assertEqual(clause.target, 40.0)
         adjustment._accept_operator(self.portal_a)
         self.assertEqual(clause.target, 35.0)
         self.assertEqual(adjustment.state, "applied")
         self.assertEqual(adjustment.old_target, 40.0)
         self._refused(lambda: adjustment.with_user(self.manager).unlink())
+
+    def test_staff_cannot_speak_for_the_operator(self):
+        """An adjustment the staff record as proposed by the operator waits for
+        the operator's own acceptance on the portal."""
+        clause = self.clause_bike
+        adjustment = (
+            self.env["nm.progress.adjustment"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "clause_id": clause.id,
+                    "new_target": 30.0,
+                    "reason": "Demande reçue par courriel",
+                    "proposed_by": "operator",
+                }
+            )
+        )
+        self.assertFalse(adjustment.operator_accepted)
+        self.assertFalse(adjustment.operator_user_id)
+        adjustment.with_user(self.manager).action_accept_authority()
+        self.assertEqual(adjustment.state, "proposed")
+        self.assertEqual(clause.target, 40.0)
+        adjustment._accept_operator(self.portal_a)
+        self.assertEqual(adjustment.state, "applied")
+        self.assertEqual(clause.target, 30.0)
 
     def test_review_workflow_fields(self):
         review = self.review_a
@@ -235,6 +262,21 @@ class TestProgressApiGuards(TransactionCase):
                     ),
                     AccessError,
                 )
+        # nor the city's accounting and appraisal of the operator
+        for name in ("analytic_account_id", "budget_line_id", "operator_maturity"):
+            with self.subTest(field=name):
+                self._refused(lambda n=name: as_operator.read([n]), AccessError)
+                self.assertNotIn(name, as_operator.fields_get())
+        self._refused(
+            lambda: self.measure_b.with_user(self.portal_b).read(["analytic_line_id"]),
+            AccessError,
+        )
+        self._refused(
+            lambda: self.portal_a.partner_id.commercial_partner_id.with_user(
+                self.portal_a
+            ).read(["nm_analytic_account_id"]),
+            AccessError,
+        )
         # the rest of its convention it reads
         self.assertEqual(as_operator.read(["title"])[0]["title"], "Convention A")
         self.assertNotIn("notes", as_operator.fields_get())

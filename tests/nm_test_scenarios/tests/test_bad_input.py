@@ -134,6 +134,51 @@ class TestBadInput(TransactionCase):
         self.assertEqual(self._count("nm.carbon.amendment"), amendments)
         self.assertEqual(foreign_line.planned_carbon_kg, 1000)
 
+    def test_overflowing_trips_refused_alike_by_rpc_import_and_grid(self):
+        """Figures no database column or trip holds (99,999,999,999 trips, 1e308
+        km, a product of both) get the same message over RPC, in an import and
+        in the team grid, and write nothing."""
+        Line = self.env["nm.travel.declaration.line"]
+        before = (
+            self._count("nm.travel.declaration"),
+            self._count("nm.travel.declaration.line"),
+        )
+        grid = {
+            "employee_id": self.employee.id,
+            "date": "2026-06-01",
+            "travel_type": "mission",
+            "mode_id": self.car.id,
+            "distance_km": 12.0,
+            "trip_count": 10,
+        }
+        for vals, message in (
+            ({"trip_count": 99999999999}, "trips in a month is not possible"),
+            ({"distance_km": 1e308}, "at most 40,000 km"),
+            ({"distance_km": 39000.0, "trip_count": 99999999}, "is not possible"),
+            ({"occupants": 2**40}, "occupants is not possible"),
+        ):
+            with self.subTest(vals=vals):
+                with self.assertRaisesRegex(ValidationError, message):
+                    with self.env.cr.savepoint():
+                        Line.create(dict(grid, **vals))
+        result = Line.load(
+            ["employee_id", "date", "travel_type", "mode_id", "distance_km",
+             "trip_count", "round_trip", "occupants"],
+            [["Agent (entrées)", "2026-06-01", "mission", "car_thermal", "1e308",
+              "1", "1", "1"],
+             ["Agent (entrées)", "2026-06-01", "mission", "car_thermal", "12",
+              "99999999999", "1", "1"]],
+        )  # fmt: skip
+        self.assertFalse(result["ids"])
+        self.assertIn("is not possible", result["messages"][0]["message"])
+        self.assertEqual(
+            (
+                self._count("nm.travel.declaration"),
+                self._count("nm.travel.declaration.line"),
+            ),
+            before,
+        )
+
     def test_malformed_and_duplicate_ademe_files(self):
         factors = self._count("nm.emission.factor")
         header = '"Type Ligne";"Identifiant de l\'élément";"Nom base français";'
