@@ -7,3 +7,4 @@ from . import test_decarbonation_action
 from . import test_followup_xlsx
 from . import test_query_count
 from . import test_amendment_chain
+from . import test_api_security
