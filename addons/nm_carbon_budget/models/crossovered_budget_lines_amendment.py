@@ -91,8 +91,7 @@ class CrossoveredBudgetLines(models.Model):
         self.ensure_one()
         return self.env._(
             "The budget %(budget)s is voted: its lines (%(fields)s) change through a "
-            "carbon amendment (DM carbone), which keeps their history; reset the "
-            "budget to draft only to prepare it again.",
+            "carbon amendment (DM carbone), which keeps their history.",
             budget=self.crossovered_budget_id.display_name,
             fields=self._nm_field_labels(names),
         )

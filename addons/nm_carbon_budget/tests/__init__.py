@@ -12,3 +12,4 @@ from . import test_demo_city
 from . import test_trajectory_figures
 from . import test_tier_messages
 from . import test_budget_line_lists
+from . import test_api_security
