@@ -10,3 +10,6 @@ from . import test_concurrency
 from . import test_multicompany
 from . import test_portal_http
 from . import test_scenario_carbon_cycle
+from . import test_api_structure
+from . import test_french_ui
+from . import test_wording

@@ -7,9 +7,18 @@ import re
 from pathlib import Path
 
 from odoo.tests import BaseCase, tagged
+from odoo.modules.module import get_module_path
 
-ADDONS = Path(__file__).resolve().parent.parent / "addons"
-MODULES = ("nm_carbon_budget", "nm_mobility", "nm_multicapital", "nm_progress_plan")
+ADDONS = Path(get_module_path("nm_carbon_budget")).parent
+MODULES = (
+    "nm_carbon_budget",
+    "nm_mobility",
+    "nm_multicapital",
+    "nm_progress_plan",
+    "nm_carbon_conference",
+    "nm_carbon_mis",
+    "nm_carbon_dashboard",
+)
 
 # msgstr text that must not appear: (pattern, what to say instead)
 FORBIDDEN_FR = [

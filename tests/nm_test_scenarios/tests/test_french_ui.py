@@ -19,11 +19,20 @@ from pathlib import Path
 from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
+from odoo.modules.module import get_module_path
 from odoo.tools import html2plaintext
 from odoo.tools.translate import code_translations
 
-ADDONS = ("nm_carbon_budget", "nm_mobility", "nm_multicapital", "nm_progress_plan")
-ADDONS_DIR = Path(__file__).resolve().parent.parent / "addons"
+ADDONS = (
+    "nm_carbon_budget",
+    "nm_mobility",
+    "nm_multicapital",
+    "nm_progress_plan",
+    "nm_carbon_conference",
+    "nm_carbon_mis",
+    "nm_carbon_dashboard",
+)
+ADDONS_DIR = Path(get_module_path("nm_carbon_budget")).parent
 LANG = "fr_FR"
 
 # Words a French reader reads as French (same spelling), units, acronyms and
