@@ -22,8 +22,8 @@ import inspect
 import re
 from pathlib import Path
 
-from odoo.tests import TransactionCase, tagged
 from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
 
 ADDONS_DIR = Path(get_module_path("nm_carbon_budget")).parent
 OUR_ADDONS = (

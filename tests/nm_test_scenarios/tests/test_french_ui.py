@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from odoo.tests import TransactionCase, tagged
 from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import html2plaintext
 from odoo.tools.translate import code_translations
 

@@ -6,8 +6,8 @@ addons: translations (fr.po) and sources (Python, XML, readme)."""
 import re
 from pathlib import Path
 
-from odoo.tests import BaseCase, tagged
 from odoo.modules.module import get_module_path
+from odoo.tests import BaseCase, tagged
 
 ADDONS = Path(get_module_path("nm_carbon_budget")).parent
 MODULES = (
