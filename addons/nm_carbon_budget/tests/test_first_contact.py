@@ -5,6 +5,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import CarbonBudgetCase
@@ -134,6 +135,13 @@ class TestDirections(CarbonBudgetCase):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+        cls.user_agent = new_test_user(
+            cls.env,
+            login="nm_direction_agent",
+            groups="nm_carbon_budget.group_carbon_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
         cls.dir_culture.direction_head_ids = cls.user_head
         # a vendor bill on her direction: the form's bill counter reads journal
         # items, which a direction head may not read
@@ -146,6 +154,17 @@ class TestDirections(CarbonBudgetCase):
         direction = self.dir_culture.with_user(self.user_head)
         form = Form(direction)
         self.assertEqual(form.name, "Culture (test)")
+
+    def test_agent_reads_the_directions_carbon_not_its_lines(self):
+        # the Directions list sent an agent back home ("account.analytic.line")
+        direction = self.dir_culture.with_user(self.user_agent)
+        form = Form(direction)
+        self.assertEqual(form.name, "Culture (test)")
+        in_2026 = direction.with_context(from_date="2026-01-01", to_date="2026-12-31")
+        self.assertAlmostEqual(in_2026.carbon_kg, 250.0 + 11.0, 4)
+        # the lines themselves stay out of reach
+        with self.assertRaises(AccessError):
+            self.env["account.analytic.line"].with_user(self.user_agent).search([])
 
     def test_directions_are_the_reference_plan_accounts_only(self):
         Account = self.env["account.analytic.account"].with_user(self.user_finance)
