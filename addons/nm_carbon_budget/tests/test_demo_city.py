@@ -49,6 +49,11 @@ class TestDemoCity(TransactionCase):
         if operator:
             self.assertEqual((operator.lang, operator.tz), ("fr_FR", "Europe/Paris"))
 
+    def test_budgets_named_in_french(self):
+        names = self.env["crossovered.budget"].search([]).mapped("name")
+        self.assertFalse([name for name in names if "Optimistic" in name])
+        self.assertIn("Budget 2027 : hypothèse haute (simulation)", names)
+
     def test_directrice_heads_the_culture_direction(self):
         directrice = self.env.ref("nm_carbon_budget.user_directrice_demo")
         culture = self.env.ref("nm_carbon_budget.analytic_account_dir_culture_demo")
