@@ -4,7 +4,7 @@
     "name": "Budget carbone",
     "summary": "Carbon budget beside the financial budget: kgCO2e on analytic "
     "lines, emission factors, trajectory, carbon envelopes on budget lines",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
     "author": "Nouvelles Mesures",

@@ -17,6 +17,8 @@ Three steps, each a call appended to this file by ./nm (scripts/nmtool/upgrade.p
 import base64
 import json
 
+from odoo.modules.module import get_manifest
+
 # core tables holding our columns, compared too
 CORE_TABLES = [
     "account_analytic_account",
@@ -28,6 +30,12 @@ CORE_TABLES = [
 ]
 # rewritten by any write, not data
 IGNORED_COLUMNS = {"write_date", "write_uid"}
+# nm_carbon_budget 19.0.2.0.0: the applied DMs sealed again with the keyed hash, and
+# the trajectory's snapshot table dropped (its figures are read when displayed)
+RESEALED = {"nm_carbon_amendment": {"chain_hash", "chain_previous_hash"}}
+DROPPED_TABLES = {"nm_carbon_trajectory_point"}
+# nm_multicapital 19.0.2.0.0: the legal budget vert scopes reloaded from the decree
+RELOADED_TABLES = ("nm_green_budget_scope",)
 # nm_progress_plan 19.0.1.1.0: one evidence file became several
 MEASURE_TABLE = "nm_progress_measure"
 OLD_EVIDENCE = "evidence_attachment_id"
@@ -139,7 +147,10 @@ def verify(path):
         if table == "__versions__":
             continue
         if table not in after_tables:
-            failures.append(f"table {table} is gone ({len(old['rows'])} rows)")
+            if table not in DROPPED_TABLES:
+                failures.append(f"table {table} is gone ({len(old['rows'])} rows)")
+            continue
+        if table.startswith(RELOADED_TABLES):
             continue
         columns = [c for c in _columns(cr, table) if c in old["columns"]]
         new_rows = _rows(cr, table, set(columns))
@@ -151,23 +162,61 @@ def verify(path):
                 continue
             compared += 1
             new_row = json.loads(json.dumps(new_rows[key], default=str))
-            changed = [c for c in columns if old_row.get(c) != new_row.get(c)]
+            changed = [
+                c
+                for c in columns
+                if old_row.get(c) != new_row.get(c) and c not in RESEALED.get(table, ())
+            ]
             if changed:
                 details = ", ".join(
                     f"{c} {old_row.get(c)!r} -> {new_row.get(c)!r}" for c in changed[:5]
                 )
                 failures.append(f"{table} id {key}: changed {details}")
     failures += _verify_evidence(cr, before)
+    failures += _verify_seals(cr)
+    failures += _verify_scopes()
     versions = _versions(cr)
     for name, version in sorted(before["__versions__"].items()):
         print(f"NM_UPGRADE_VERSION {name} {version} -> {versions.get(name)}")
-    if versions.get("nm_progress_plan") != "19.0.1.1.0":
-        failures.append(f"nm_progress_plan is at {versions.get('nm_progress_plan')}")
+        expected = get_manifest(name)["version"]
+        if versions.get(name) != expected:
+            failures.append(f"{name} is at {versions.get(name)}, not {expected}")
     for failure in failures[:40]:
         print(f"NM_UPGRADE_FAIL {failure}")
     if not failures:
         rows = sum(len(t["rows"]) for k, t in before.items() if k != "__versions__")
         print(f"NM_UPGRADE_OK {rows} rows survived, {compared} compared value by value")
+
+
+def _verify_seals(cr):
+    """nm_carbon_budget 19.0.2.0.0: every company's chain of applied DMs holds with
+    the keyed seal (the demo's chains were intact before the upgrade)."""
+    cr.execute(
+        "SELECT DISTINCT company_id FROM nm_carbon_amendment"
+        " WHERE chain_hash IS NOT NULL"
+    )
+    companies = env["res.company"].browse([row[0] for row in cr.fetchall()])  # noqa: F821
+    if not companies:
+        print("NM_UPGRADE_SEALS no applied DM carbone: nothing to seal again")
+        return []
+    Amendment = env["nm.carbon.amendment"].sudo()  # noqa: F821
+    failures = [
+        f"DM chain of {company.name} broken at {Amendment._check_chain(company).name}"
+        for company in companies
+        if Amendment._check_chain(company)
+    ]
+    print(f"NM_UPGRADE_SEALS {len(companies)} company chain(s) checked")
+    return failures
+
+
+def _verify_scopes():
+    """nm_multicapital 19.0.2.0.0: the 2024 scope lists the decree's accounts."""
+    scope = env.ref("nm_multicapital.nm_green_budget_scope_2024")  # noqa: F821
+    prefixes = {p.strip() for p in scope.account_prefixes.split(",")}
+    wrong = prefixes & {"2033", "204", "2121", "21571", "2158", "2131"}
+    if wrong or not {"2111", "2115", "2138", "21821", "21828"} <= prefixes:
+        return [f"the 2024 budget vert scope was not reloaded: {sorted(prefixes)}"]
+    return []
 
 
 def _verify_evidence(cr, before):
