@@ -99,6 +99,17 @@ class NmTravelDeclarationLine(models.Model):
         store=True,
         string="Factor version",
     )
+    emission_factor_value = fields.Float(
+        related="emission_factor_id.value",
+        string="Factor",
+        digits=(16, 4),
+        help="kgCO2e per unit of the mode's factor (per passenger.km, or per "
+        "vehicle.km for cars, shared between the occupants), in the version valid "
+        "for the month.",
+    )
+    emission_factor_source = fields.Char(
+        related="emission_factor_id.source", string="Source of the factor"
+    )
     total_km = fields.Float(
         string="km",
         compute="_compute_carbon",
