@@ -50,9 +50,18 @@ class NmLockedMixin(models.AbstractModel):
         records = super().create(vals_list)
         # A record born in a locked state (a line added to a submitted document, a
         # document created as approved): refused once its lock value is known. The
-        # exception rolls the whole creation back.
+        # exception rolls the whole creation back. A record born in its own field's
+        # default state (an adjustment is proposed when created) is a creation like
+        # any other: its content freezes from then on.
         if self._nm_locked_fields:
+            initial = None
+            if "." not in self._nm_lock_state:
+                initial = self.default_get([self._nm_lock_state]).get(
+                    self._nm_lock_state
+                )
             for record, vals in zip(records, vals_list, strict=True):
+                if initial is not None and record._nm_lock_value() == initial:
+                    continue
                 frozen = record._nm_frozen_fields(vals)
                 if frozen:
                     raise UserError(record._nm_lock_message(sorted(frozen)))

@@ -39,7 +39,8 @@ class NmTravelMode(models.Model):
         help="Walking, cycling and public transport: counted in the share of "
         "low-carbon trips.",
     )
-    band_group = fields.Char(
+    band_group = fields.Selection(
+        [("plane", "Plane")],
         string="Distance band group",
         help="Modes of one group (e.g. plane) differ only by trip distance: the "
         "mode whose band covers the distance of a trip is used.",

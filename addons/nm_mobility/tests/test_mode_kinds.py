@@ -49,4 +49,8 @@ class TestModeKinds(TravelFixturesMixin, TransactionCase):
             self.mode_plane_medium,
             self.mode_plane_long,
         ):
-            self.assertEqual(mode.band_group, "Avion")
+            # the key stays "plane" (bands are matched on it); French users read
+            # its label, "Avion" (checked with every selection by test_french_ui)
+            self.assertEqual(mode.band_group, "plane")
+        labels = dict(self.env["nm.travel.mode"]._fields["band_group"].selection)
+        self.assertEqual(labels["plane"], "Plane")
