@@ -113,6 +113,26 @@ PUBLIC_METHODS = {
         "action_draft": "nm_mobility: managers (its tests)",
         "action_view_lines": READERS,
     },
+    # nm_carbon_conference (tests: nm_carbon_conference/tests/test_conference.py,
+    # test_http.py, test_open_data.py, test_reports.py)
+    "nm.carbon.conference": {
+        "action_open_proposals": CONTROLLER,
+        "action_start_arbitration": CONTROLLER,
+        "action_back_to_proposals": CONTROLLER,
+        "action_vote": "carbon controllers and approvers (group check), draft N+1 "
+        "budget, deliberation number and date required",
+        "action_print_lettres": READERS + " (a head prints only its directions')",
+        "action_view_lines": READERS,
+    },
+    "nm.carbon.conference.line": {"action_open_form": READERS},
+    "nm.action.status.report": {"action_print": READERS},
+    "crossovered.budget": {
+        "action_nm_open_data_csv": READERS + " (the CSV is attached under sudo)",
+        "action_nm_open_data_pdf": READERS,
+        "action_open_mis_budgets": READERS,
+    },
+    # nm_carbon_mis (tests: nm_carbon_mis/tests)
+    "nm.carbon.mis.budget.wizard": {"action_create": CONTROLLER},
 }
 
 # Context keys that only change what is displayed or defaulted, never a right.

