@@ -13,3 +13,4 @@ from . import test_scenario_carbon_cycle
 from . import test_api_structure
 from . import test_french_ui
 from . import test_wording
+from . import test_pdf_reports
