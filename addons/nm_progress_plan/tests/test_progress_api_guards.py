@@ -293,8 +293,11 @@ class TestProgressApiGuards(TransactionCase):
         self._refused(
             lambda: review.with_user(self.portal_a).read(["done_by"]), AccessError
         )
-        self.assertEqual(
-            self.env["tier.definition"].with_user(self.portal_a).search_count([]), 0
+        self._refused(
+            lambda: (
+                self.env["tier.definition"].with_user(self.portal_a).search_count([])
+            ),
+            AccessError,
         )
 
     def test_bad_figures_and_texts_refused(self):
