@@ -266,3 +266,13 @@ class TestGreenBudget(MultiCapitalCase):
                     "rating": "favorable",
                 }
             )
+
+    def test_recomputed_annex_keeps_its_title(self):
+        """Computing the annex reopens its dialog under its own title, not "Odoo"."""
+        annex = self.env["nm.green.budget.annex"].create({"year": 2025})
+        action = annex.action_compute()
+        self.assertEqual(
+            action["name"],
+            self.env.ref("nm_multicapital.nm_green_budget_annex_action").name,
+        )
+        self.assertTrue(action["name"])

@@ -85,8 +85,10 @@ class NmGreenBudgetAnnex(models.TransientModel):
     def action_compute(self):
         for annex in self:
             annex._compute_annex()
+        # the dialog keeps its title (an action without a name is titled "Odoo")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env.ref("nm_multicapital.nm_green_budget_annex_action").name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
