@@ -7,6 +7,12 @@ import shutil
 
 from odoo.tests import TransactionCase, tagged
 
+# Printed per direction, several documents in one PDF, which Odoo refuses with a
+# wkhtmltopdf built without patched Qt (Debian's): its test prints a direction head's
+# single letter (nm_carbon_conference/tests/test_reports.py::test_pdfs).
+SEVERAL_DOCUMENTS = {"nm_carbon_conference.report_lettre_cadrage_document"}
+# Reports printed from a wizard: the wizard drawn up for the demo city
+WIZARDS = {"nm.green.budget.annex": {"year": 2025}}
 OUR_MODULES = (
     "nm_carbon_budget",
     "nm_mobility",
@@ -39,7 +45,12 @@ class TestPdfReports(TransactionCase):
         )
         missing, printed = [], []
         for report in reports:
+            if report.report_name in SEVERAL_DOCUMENTS:
+                continue
             record = self.env[report.model].search([], limit=1)
+            if not record and report.model in WIZARDS:
+                record = self.env[report.model].create(WIZARDS[report.model])
+                record.action_compute()
             if not record:
                 missing.append(report.report_name)
                 continue
