@@ -85,10 +85,12 @@ class NmGreenBudgetAnnex(models.TransientModel):
     def action_compute(self):
         for annex in self:
             annex._compute_annex()
-        # the dialog keeps its title (an action without a name is titled "Odoo")
+        # the dialog keeps its title (an action without a name is titled "Odoo");
+        # users hold no read right on action records: its name is read as superuser
+        action = self.env.ref("nm_multicapital.nm_green_budget_annex_action").sudo()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env.ref("nm_multicapital.nm_green_budget_annex_action").name,
+            "name": action.name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
