@@ -173,22 +173,11 @@ class NmCarbonAmendment(models.Model):
         """The first applied amendment of the company whose stored content no
         longer matches its hash (or whose predecessor changed), or an empty
         recordset when the whole chain holds. Reads the database, not the cache."""
-        company = company or self.env.company
-        self.env.invalidate_all()
-        chained = self.sudo().search(
-            [("company_id", "=", company.id), ("chain_hash", "!=", False)],
-            order="chain_sequence",
+        broken = next(
+            (row for row in self._chain_report(company) if row["status"] == "broken"),
+            None,
         )
-        previous = GENESIS
-        key = self._nm_chain_key() if chained else None
-        for amendment in chained:
-            if (
-                amendment.chain_previous_hash != previous
-                or amendment._fingerprint(previous, key) != amendment.chain_hash
-            ):
-                return self.browse(amendment.id)
-            previous = amendment.chain_hash
-        return self.browse()
+        return self.browse(broken["amendment"].id if broken else [])
 
     def action_check_chain(self):
         broken = self._check_chain(self.company_id[:1] or self.env.company)
