@@ -4,7 +4,7 @@
     "name": "Budget carbone",
     "summary": "Carbon budget beside the financial budget: kgCO2e on analytic "
     "lines, emission factors, trajectory, carbon envelopes on budget lines",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
     "author": "Nouvelles Mesures",
@@ -45,6 +45,7 @@
         "data/nm_budget_review_template_data.xml",
         "report/nm_carbon_budget_reports.xml",
         "report/nm_carbon_amendment_report.xml",
+        "report/nm_executive_transfers_report.xml",
         "views/nm_carbon_amendment_views.xml",
         "views/nm_carbon_amendment_chain_views.xml",
         "views/nm_decarbonation_action_views.xml",

@@ -34,6 +34,8 @@ IGNORED_COLUMNS = {"write_date", "write_uid"}
 # the trajectory's snapshot table dropped (its figures are read when displayed)
 RESEALED = {"nm_carbon_amendment": {"chain_hash", "chain_previous_hash"}}
 DROPPED_TABLES = {"nm_carbon_trajectory_point"}
+# nm_carbon_budget 19.0.2.1.0: each DM's route (approval_route) computed, the
+# tiers rewritten (checked by _verify_routes)
 # nm_multicapital 19.0.2.0.0: the legal budget vert scopes reloaded from the decree
 RELOADED_TABLES = ("nm_green_budget_scope",)
 # nm_progress_plan 19.0.1.1.0: one evidence file became several
@@ -175,6 +177,7 @@ def verify(path):
     failures += _verify_evidence(cr, before)
     failures += _verify_seals(cr)
     failures += _verify_scopes()
+    failures += _verify_routes()
     versions = _versions(cr)
     for name, version in sorted(before["__versions__"].items()):
         print(f"NM_UPGRADE_VERSION {name} {version} -> {versions.get(name)}")
@@ -206,6 +209,34 @@ def _verify_seals(cr):
         if Amendment._check_chain(company)
     ]
     print(f"NM_UPGRADE_SEALS {len(companies)} company chain(s) checked")
+    return failures
+
+
+def _verify_routes():
+    """nm_carbon_budget 19.0.2.1.0: every DM has its M57 route, the tiers read it,
+    the assembly's tier exists, no tier keeps the former executive's name."""
+    failures = []
+    Amendment = env["nm.carbon.amendment"].sudo()  # noqa: F821
+    missing = Amendment.search([("approval_route", "=", False)])
+    if missing:
+        failures.append(f"DMs without a route: {missing.mapped('name')}")
+    for xmlid, route in (
+        ("tier_definition_amendment_direction", "direction"),
+        ("tier_definition_amendment_finance", "direction"),
+        ("tier_definition_amendment_executive", "executive"),
+        ("tier_definition_amendment_assembly", "assembly"),
+    ):
+        tier = env.ref(f"nm_carbon_budget.{xmlid}", raise_if_not_found=False)  # noqa: F821
+        if not tier:
+            failures.append(f"tier {xmlid} is missing")
+        elif tier.definition_domain != f"[('approval_route', '=', '{route}')]":
+            failures.append(f"tier {xmlid} reads {tier.definition_domain}")
+    names = env["tier.definition"].search(  # noqa: F821
+        [("model", "=", "nm.carbon.amendment")]
+    )
+    if any("elected" in (name or "") for name in names.mapped("name")):
+        failures.append(f"a tier keeps the former name: {names.mapped('name')}")
+    print(f"NM_UPGRADE_ROUTES {len(Amendment.search([]))} DM route(s) checked")
     return failures
 
 

@@ -6,18 +6,28 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
+from odoo.tools.misc import format_date, formatLang
 
 from .nm_locked_mixin import ALL
 
 # States in which a DM's content is frozen: under approval, approved, applied,
 # cancelled (sent back to draft to be edited again).
 FROZEN_STATES = ("submitted", "approved", "applied", "cancel")
-
-
-def format_kg(value):
-    """12345.6 -> '12 346' (kgCO2e rounded to the kg, thin grouping)."""
-    return f"{value:,.0f}".replace(",", "\N{NO-BREAK SPACE}")
+# Recorded by controllers and approvers once the assembly has voted, while the DM
+# waits to be applied; frozen with the DM once applied.
+DELIBERATION_FIELDS = frozenset({"deliberation_number", "deliberation_date"})
+DELIBERATION_GROUPS = (
+    "nm_carbon_budget.group_carbon_controller",
+    "nm_carbon_budget.group_carbon_approver",
+)
+# The M57 routes of a DM, from the lightest to the heaviest (see _nm_route).
+ROUTES = [
+    ("direction", "Inside a direction"),
+    ("executive", "Executive"),
+    ("assembly", "Deliberative assembly"),
+]
+ROUTE_ORDER = {route: rank for rank, (route, _label) in enumerate(ROUTES)}
 
 
 class NmCarbonAmendment(models.Model):
@@ -45,6 +55,8 @@ class NmCarbonAmendment(models.Model):
             "chain_previous_hash",
             "chain_hash",
             "review_ids",
+            "approval_route",
+            "moved_between_kg",
         }
     )
     _nm_locked_fields = dict.fromkeys(FROZEN_STATES, ALL)
@@ -122,12 +134,53 @@ class NmCarbonAmendment(models.Model):
         help="Reviewers of the direction-head tier: the heads of the amendment's "
         "directions; the carbon controllers for a direction without a head.",
     )
-    needs_top_tier = fields.Boolean(
-        string="Needs the executive",
-        compute="_compute_needs_top_tier",
-        help="Increases of the organisation's total, transfers between directions "
-        "and transfers inside a direction beyond the executive margin need the "
-        "executive / elected approval tier.",
+    moved_between_kg = fields.Float(
+        string="Moved between directions (kgCO2e)",
+        compute="_compute_moved_between_kg",
+        store=True,
+        digits=(16, 0),
+        help="The sum of the directions' net increases: what the amendment moves "
+        "from some directions to others. Moves between the emission items of one "
+        "direction do not count.",
+    )
+    approval_route = fields.Selection(
+        ROUTES,
+        string="Decided by",
+        compute="_compute_approval_route",
+        store=True,
+        tracking=True,
+        help="Inside a direction (moves between its emission items, total "
+        "unchanged): the direction head and the carbon controller. Between "
+        "directions, total unchanged, within what is left of the year's executive "
+        "margin: the executive, reported to the assembly. Anything else (beyond "
+        "the margin, any increase or decrease of the total): the deliberative "
+        "assembly's vote.",
+    )
+    deliberation_number = fields.Char(
+        tracking=True,
+        copy=False,
+        help="Number of the deliberative assembly's deliberation that voted the "
+        "amendment: required before applying an amendment the assembly decides.",
+    )
+    deliberation_date = fields.Date(tracking=True, copy=False)
+    executive_margin_kg = fields.Float(
+        string="Executive margin (kgCO2e)",
+        compute="_compute_executive_margin",
+        digits=(16, 0),
+        help="The company's executive margin (%) of the envelopes voted in the "
+        "budget (before any amendment).",
+    )
+    executive_margin_used_kg = fields.Float(
+        string="Executive margin used (kgCO2e)",
+        compute="_compute_executive_margin",
+        digits=(16, 0),
+        help="Moved between directions by the budget's other applied amendments "
+        "the executive decided.",
+    )
+    executive_margin_left_kg = fields.Float(
+        string="Executive margin left (kgCO2e)",
+        compute="_compute_executive_margin",
+        digits=(16, 0),
     )
     organisation_before_kg = fields.Float(
         string="Organisation total before (kgCO2e)",
@@ -177,60 +230,168 @@ class NmCarbonAmendment(models.Model):
                 )
             amendment.direction_head_ids = heads
 
-    @api.depends(
-        "amendment_type",
-        "line_ids.delta_kg",
-        "line_ids.budget_line_id",
-        "company_id.carbon_amendment_executive_margin",
-    )
-    def _compute_needs_top_tier(self):
+    @api.depends("line_ids.delta_kg", "line_ids.budget_line_id")
+    def _compute_moved_between_kg(self):
         for amendment in self:
-            amendment.needs_top_tier = amendment._needs_top_tier()
+            amendment.moved_between_kg = amendment._nm_moved_between_kg()
 
-    def _needs_top_tier(self):
-        """An increase of the total, a transfer between directions and a transfer
-        inside one direction above the executive margin go up to the top tier."""
+    def _nm_moved_between_kg(self):
+        """The sum of the directions' net increases (for a balanced transfer, the
+        sum of their net decreases too)."""
         self.ensure_one()
-        if self.amendment_type == "decrease":
-            return False
-        if self.amendment_type == "increase" or self.total_delta_kg > 0.5:
-            return True
-        directions = self.line_ids.budget_line_id.analytic_account_id
-        if len(directions) != 1:
-            return True
-        margin = self.company_id.carbon_amendment_executive_margin
-        if not margin:
-            return True
-        envelope = sum(
-            self.budget_id.crossovered_budget_line_ids.filtered(
-                lambda line: line.analytic_account_id == directions
-            ).mapped("planned_carbon_kg")
+        by_direction = defaultdict(float)
+        for line in self.line_ids:
+            by_direction[line.budget_line_id.analytic_account_id.id] += line.delta_kg
+        return sum(delta for delta in by_direction.values() if delta > 0)
+
+    @api.model
+    def _nm_executive_margins(self, budgets, exclude_ids=(), flush_routes=True):
+        """{budget id: (margin kg, used kg)} in two grouped queries, whatever the
+        number of budgets.
+
+        The margin is the company's percentage of the envelopes voted in the
+        budget: its lines' planned kgCO2e minus the applied amendments (so that
+        neither the assembly's increases nor the transfers move it during the
+        year). Used: what the budget's applied amendments the executive decided
+        moved between directions (``exclude_ids`` left out)."""
+        budgets = budgets.sudo()
+        if not budgets:
+            return {}
+        self.env["crossovered.budget.lines"].flush_model(
+            ["crossovered_budget_id", "planned_carbon_kg"]
         )
-        return self.increase_kg > envelope * margin / 100.0
+        self.env["nm.carbon.amendment.line"].flush_model(["amendment_id", "delta_kg"])
+        # the routes are not flushed from their own compute (applied DMs' routes
+        # are in the database: they were flushed when applied)
+        self.flush_model(
+            ["budget_id", "state"]
+            + (["approval_route", "moved_between_kg"] if flush_routes else [])
+        )
+        budgets.company_id.flush_recordset(["carbon_amendment_executive_margin"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT budget.id,
+                       COALESCE(company.carbon_amendment_executive_margin, 0),
+                       COALESCE((SELECT SUM(line.planned_carbon_kg)
+                                   FROM crossovered_budget_lines line
+                                  WHERE line.crossovered_budget_id = budget.id), 0)
+                     - COALESCE((SELECT SUM(dm_line.delta_kg)
+                                   FROM nm_carbon_amendment_line dm_line
+                                   JOIN nm_carbon_amendment dm
+                                     ON dm.id = dm_line.amendment_id
+                                  WHERE dm.budget_id = budget.id
+                                    AND dm.state = 'applied'), 0),
+                       COALESCE((SELECT SUM(dm.moved_between_kg)
+                                   FROM nm_carbon_amendment dm
+                                  WHERE dm.budget_id = budget.id
+                                    AND dm.state = 'applied'
+                                    AND dm.approval_route = 'executive'
+                                    AND dm.id != ALL(%s)), 0)
+                  FROM crossovered_budget budget
+                  JOIN res_company company ON company.id = budget.company_id
+                 WHERE budget.id = ANY(%s)
+                """,
+                list(exclude_ids),
+                budgets.ids,
+            )
+        )
+        return {
+            budget_id: (voted * percent / 100.0, used)
+            for budget_id, percent, voted, used in self.env.cr.fetchall()
+        }
+
+    @api.depends("budget_id", "approval_route", "state")
+    def _compute_executive_margin(self):
+        margins = self._nm_executive_margins(
+            self.budget_id, exclude_ids=self._origin.ids
+        )
+        for amendment in self:
+            margin, used = margins.get(amendment.budget_id.id, (0.0, 0.0))
+            amendment.executive_margin_kg = margin
+            amendment.executive_margin_used_kg = used
+            amendment.executive_margin_left_kg = max(margin - used, 0.0)
+
+    @api.depends("amendment_type", "line_ids.delta_kg", "line_ids.budget_line_id")
+    def _compute_approval_route(self):
+        # the lines are frozen once submitted: the route is computed while a draft,
+        # and once more when it is submitted, against the margin left then
+        margins = self._nm_executive_margins(
+            self.budget_id, exclude_ids=self._origin.ids, flush_routes=False
+        )
+        for amendment in self:
+            margin, used = margins.get(amendment.budget_id.id, (0.0, 0.0))
+            amendment.approval_route = amendment._nm_route(margin - used)
+
+    def _nm_route(self, margin_left):
+        """The M57 rule, in carbon: moves between the emission items of the
+        directions (each direction's net change is zero): the direction; moves
+        between directions, total unchanged, within the margin left: the
+        executive; anything else, an increase or a decrease of the total
+        included: the deliberative assembly. ``margin_left`` None: no limit."""
+        self.ensure_one()
+        deltas = self.line_ids.mapped("delta_kg")
+        if self.amendment_type != "transfer" or round(sum(deltas)) != 0:
+            return "assembly"
+        moved = self._nm_moved_between_kg()
+        if not round(moved):
+            return "direction"
+        if (
+            margin_left is None
+            or float_compare(moved, margin_left, precision_rounding=1) <= 0
+        ):
+            return "executive"
+        return "assembly"
+
+    def _nm_refresh_route(self):
+        """Computed again against the margin left now (other DMs may have been
+        applied since the draft was last changed)."""
+        self.env.add_to_compute(self._fields["approval_route"], self)
+        self._recompute_recordset(["approval_route"])
 
     @api.depends("line_ids.delta_kg", "budget_id", "state")
     def _compute_trajectory(self):
-        Trajectory = self.env["nm.carbon.trajectory"]
+        """In a number of queries that does not grow with the number of DMs: one
+        grouped sum of the budgets' envelopes, one search of the trajectories."""
+        budgets = self.budget_id
+        totals = {
+            budget.id: total
+            for budget, total in self.env["crossovered.budget.lines"]._read_group(
+                [("crossovered_budget_id", "in", budgets.ids)],
+                ["crossovered_budget_id"],
+                ["planned_carbon_kg:sum"],
+            )
+        }
+        trajectories = {}
+        if budgets:
+            for trajectory in self.env["nm.carbon.trajectory"].search(
+                [
+                    ("company_id", "in", budgets.company_id.ids),
+                    ("analytic_account_id", "=", False),
+                ]
+            ):
+                # the first in the model's order, as _find_for takes it
+                trajectories.setdefault(trajectory.company_id.id, trajectory)
         for amendment in self:
             budget = amendment.budget_id
-            total = sum(budget.crossovered_budget_line_ids.mapped("planned_carbon_kg"))
+            total = totals.get(budget.id, 0.0)
             if amendment.state == "applied":
                 before, after = total - amendment.total_delta_kg, total
             else:
                 before, after = total, total + amendment.total_delta_kg
             amendment.organisation_before_kg = before
             amendment.organisation_after_kg = after
-            trajectory = (
-                Trajectory._find_for(company=budget.company_id)
-                if budget
-                else Trajectory
-            )
+            trajectory = trajectories.get(budget.company_id.id)
             target = trajectory.target_kg(budget.date_from.year) if trajectory else 0.0
             amendment.trajectory_target_kg = target
             amendment.trajectory_gap_kg = after - target if trajectory else 0.0
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get(name) for vals in vals_list for name in DELIBERATION_FIELDS
+        ):
+            self._nm_check_can_record_deliberation()
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 date = fields.Date.to_date(
@@ -248,6 +409,12 @@ class NmCarbonAmendment(models.Model):
         # Checked before tier.validation's own write, which deletes the reviews
         # of a document whose state goes back.
         if not self.env.su:
+            if DELIBERATION_FIELDS & set(vals):
+                self._nm_check_can_record_deliberation()
+                if set(vals) <= DELIBERATION_FIELDS:
+                    # the deliberation is recorded under approval too, where the
+                    # rest of the DM is frozen (approvers have no write right)
+                    return super(NmCarbonAmendment, self.sudo()).write(vals)
             self._nm_check_write(vals)
         return super().write(vals)
 
@@ -278,6 +445,32 @@ class NmCarbonAmendment(models.Model):
                 "the envelopes."
             )
         )
+
+    def _nm_check_can_record_deliberation(self):
+        """The deliberation's number and date are recorded by controllers and
+        approvers, on a DM they read, until it is applied."""
+        if not any(self.env.user.has_group(group) for group in DELIBERATION_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "Only a carbon controller or an approver records the deliberative "
+                    "assembly's deliberation on a carbon amendment."
+                )
+            )
+        self.check_access("read")
+        for amendment in self:
+            if amendment.state in ("applied", "cancel"):
+                raise UserError(
+                    self.env._(
+                        "%(name)s is applied or cancelled: its deliberation can no "
+                        "longer change.",
+                        name=amendment.name,
+                    )
+                )
+
+    def _nm_kg(self, value, sign=False):
+        """kgCO2e rounded to the kg, in the user's language (12 346 in French)."""
+        text = formatLang(self.env, value, digits=0)
+        return "+" + text if sign and round(value) > 0 else text
 
     def _nm_check_reviewer(self, tiers):
         """Only a reviewer of the tier now open may approve or reject it."""
@@ -322,6 +515,8 @@ class NmCarbonAmendment(models.Model):
                     )
                 )
             amendment._check_rules()
+        # the route is decided against the executive margin left now
+        self._nm_refresh_route()
         self._nm_workflow_write({"state": "submitted"})
         for amendment in self:
             # need_validation has no dependencies: never trust a cached value
@@ -387,6 +582,15 @@ class NmCarbonAmendment(models.Model):
         self.action_submit()
         return self.sudo().review_ids
 
+    @api.model
+    def _get_under_validation_exceptions(self):
+        # the assembly's deliberation is recorded while its tier waits
+        return super()._get_under_validation_exceptions() + sorted(DELIBERATION_FIELDS)
+
+    @api.model
+    def _get_after_validation_exceptions(self):
+        return super()._get_after_validation_exceptions() + sorted(DELIBERATION_FIELDS)
+
     def _nm_request_validation(self):
         return super(NmCarbonAmendment, self.sudo()).request_validation()
 
@@ -445,8 +649,8 @@ class NmCarbonAmendment(models.Model):
                     "A transfer must add up to zero, but its lines add up to "
                     "%(total)s kgCO2e: it is off by %(gap)s kg. Take %(gap)s kg "
                     "%(where)s.",
-                    total=("+" if total > 0 else "") + format_kg(total),
-                    gap=format_kg(abs(total)),
+                    total=self._nm_kg(total, sign=True),
+                    gap=self._nm_kg(abs(total)),
                     where=self.env._("from another line")
                     if total > 0
                     else self.env._("less from the lines that give"),
@@ -498,20 +702,38 @@ class NmCarbonAmendment(models.Model):
                             line=line.analytic_account_id.display_name
                             + " / "
                             + line.general_budget_id.display_name,
-                            current=format_kg(current_by_line[line.id]),
-                            delta=format_kg(-deltas[line.id]),
+                            current=self._nm_kg(current_by_line[line.id]),
+                            delta=self._nm_kg(-deltas[line.id]),
                         )
                         for line in lines
                     ),
                 )
             )
 
-    def _check_top_tier_approved(self):
-        """The top tier is a rule of the domain, not only a configuration: an
-        amendment that needs it is applied only once an approver has approved it."""
+    def _check_route_approved(self):
+        """The route is a rule of the domain, not only a configuration: a DM the
+        executive or the assembly decides is applied only once an approver has
+        approved it, and the assembly's only with its deliberation recorded. The
+        route is read again from the lines: a stored value lighter than what the
+        lines are (forged in the database) does not count."""
         self.ensure_one()
-        if not self.needs_top_tier:
-            return
+        route = self.approval_route
+        # None: the lightest route the lines allow, whatever the margin left
+        lightest = self._nm_route(None)
+        if ROUTE_ORDER.get(route, -1) < ROUTE_ORDER[lightest]:
+            route = lightest
+        if route == "direction":
+            return route
+        if route == "assembly" and not (
+            self.deliberation_number and self.deliberation_date
+        ):
+            raise UserError(
+                self.env._(
+                    "%(name)s is decided by the deliberative assembly: enter the "
+                    "number and the date of its deliberation before applying it.",
+                    name=self.name,
+                )
+            )
         # tier.review of a DM is written only by the workflow (tier_review.py):
         # who approved, and for which tier, cannot be forged by a user.
         approver_group = self.env.ref("nm_carbon_budget.group_carbon_approver")
@@ -531,9 +753,36 @@ class NmCarbonAmendment(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "%(name)s needs the approval of the executive or an elected "
-                    "official before it is applied.",
+                    "%(name)s needs the approval of %(who)s before it is applied.",
                     name=self.name,
+                    who=self.env._("the executive")
+                    if route == "executive"
+                    else self.env._("the deliberative assembly"),
+                )
+            )
+        return route
+
+    def _check_margin_left(self):
+        """Under the lock of the budget: the executive margin left, read from the
+        committed DMs, still covers this one."""
+        self.ensure_one()
+        margin, used = self._nm_executive_margins(self.budget_id, exclude_ids=self.ids)[
+            self.budget_id.id
+        ]
+        moved = self._nm_moved_between_kg()
+        left = max(margin - used, 0.0)
+        if float_compare(moved, left, precision_rounding=1) > 0:
+            raise UserError(
+                self.env._(
+                    "%(name)s moves %(moved)s kgCO2e between directions, but only "
+                    "%(left)s kg of the executive margin of %(budget)s is left: other "
+                    "transfers were applied since it was submitted. It now needs the "
+                    "deliberative assembly's vote: cancel it, set it back to draft "
+                    "and submit it again.",
+                    name=self.name,
+                    moved=self._nm_kg(moved),
+                    left=self._nm_kg(left),
+                    budget=self.budget_id.display_name,
                 )
             )
 
@@ -563,7 +812,27 @@ class NmCarbonAmendment(models.Model):
                     name=self.name,
                 )
             )
-        self._check_top_tier_approved()
+        # Lock the budget, and mark it as changed: a transaction that began
+        # before this one commits and applies another DM of the budget meets a
+        # serialization failure (retried by the server, then reading the margin
+        # this one consumed), never a stale margin.
+        cr.execute(
+            SQL(
+                """SELECT id FROM crossovered_budget WHERE id = %s
+                    FOR UPDATE NOWAIT""",
+                self.budget_id.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """UPDATE crossovered_budget SET write_date = now() at time zone 'UTC'
+                    WHERE id = %s""",
+                self.budget_id.id,
+            )
+        )
+        route = self._check_route_approved()
+        if route == "executive":
+            self._check_margin_left()
         self._check_rules_for_apply()
         budget_lines = self.line_ids.budget_line_id
         # Lock the envelopes in a stable order: two amendments touching the same
@@ -615,9 +884,9 @@ class NmCarbonAmendment(models.Model):
             % (
                 line.budget_line_id.analytic_account_id.display_name,
                 line.budget_line_id.general_budget_id.display_name,
-                format_kg(line.before_kg),
-                format_kg(line.after_kg),
-                ("+" if line.delta_kg > 0 else "") + format_kg(line.delta_kg),
+                self._nm_kg(line.before_kg),
+                self._nm_kg(line.after_kg),
+                self._nm_kg(line.delta_kg, sign=True),
             )
             for line in self.line_ids.sorted("id")
         )
@@ -629,6 +898,20 @@ class NmCarbonAmendment(models.Model):
             )
         )
         message = Markup("<p>%s</p><ul>%s</ul>") % (title, rows)
+        if self.approval_route == "assembly" and self.deliberation_number:
+            message += Markup("<p>%s</p>") % self.env._(
+                "Voted by the deliberative assembly: deliberation %(number)s of "
+                "%(date)s.",
+                number=self.deliberation_number,
+                date=format_date(self.env, self.deliberation_date),
+            )
+        elif self.approval_route == "executive":
+            message += Markup("<p>%s</p>") % self.env._(
+                "Decided by the executive within its margin: %(moved)s kgCO2e moved "
+                "between directions, listed in the statement of the year's "
+                "executive transfers for the assembly.",
+                moved=self._nm_kg(self.moved_between_kg),
+            )
         self.invalidate_recordset(
             ["organisation_after_kg", "trajectory_target_kg", "trajectory_gap_kg"]
         )
@@ -636,9 +919,9 @@ class NmCarbonAmendment(models.Model):
             message += Markup("<p>%s</p>") % self.env._(
                 "The organisation's total, %(after)s kgCO2e, is %(gap)s kg above "
                 "the trajectory target of %(target)s kgCO2e.",
-                after=format_kg(self.organisation_after_kg),
-                gap=format_kg(self.trajectory_gap_kg),
-                target=format_kg(self.trajectory_target_kg),
+                after=self._nm_kg(self.organisation_after_kg),
+                gap=self._nm_kg(self.trajectory_gap_kg),
+                target=self._nm_kg(self.trajectory_target_kg),
             )
         return message
 

@@ -10,11 +10,13 @@ class ResCompany(models.Model):
 
     carbon_amendment_executive_margin = fields.Float(
         string="Executive margin for carbon transfers (%)",
-        default=0.0,
-        help="Transfers inside one direction that move at most this share of the "
-        "direction's envelope skip the executive / elected tier, as the M57 rule "
-        "lets the executive move up to 7.5 % of credits. 0 = every transfer goes "
-        "up to the executive.",
+        default=7.5,
+        help="Share of the envelopes voted in the year's budget that the executive "
+        "may move between directions on its own, cumulated over the year's applied "
+        "amendments and reported to the assembly (the M57 rule lets the executive "
+        "move up to 7.5 % of credits between chapters). Beyond it, and for any "
+        "increase or decrease of the total, the deliberative assembly votes. 0: "
+        "every transfer between directions goes to the assembly.",
     )
 
     _carbon_amendment_executive_margin_range = models.Constraint(

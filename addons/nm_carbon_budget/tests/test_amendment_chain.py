@@ -18,9 +18,7 @@ class TestAmendmentChain(AmendmentFixtures, TransactionCase):
     def _applied(self, amendment_type, deltas):
         amendment = self._amendment(amendment_type, deltas)
         amendment.action_submit()
-        self._approve(amendment, self.user_head, self.user_finance)
-        if amendment.needs_top_tier:
-            self._approve(amendment, self.user_elected)
+        self._approve_by_route(amendment)
         amendment.action_apply()
         return amendment
 

@@ -67,7 +67,7 @@ class SecurityFixtures(AmendmentFixtures):
             "head": cls.user_head,
             "other head": cls.user_other_head,
             "controller": cls.user_finance,
-            "approver": cls.user_elected,
+            "approver": cls.user_approver,
             "admin": cls.user_admin,
             "portal": cls.user_portal,
         }
@@ -86,9 +86,12 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
             for context in CONTEXTS:
                 yield role, self.roles[role], context
 
-    def _submitted(self, amendment_type="increase", deltas=None):
+    def _submitted(self, amendment_type="transfer", deltas=None):
+        """By default a move inside culture: two tiers, the head's then the
+        controller's."""
         amendment = self._amendment(
-            amendment_type, deltas or [(self.line_culture_mob, 2000)]
+            amendment_type,
+            deltas or [(self.line_culture_mob, 2000), (self.line_culture_ene, -2000)],
         )
         amendment.action_submit()
         return amendment
@@ -98,7 +101,9 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
             "transfer", [(self.line_culture_mob, -500), (self.line_property_mob, 500)]
         )
         amendment.action_submit()
-        self._approve(amendment, self.user_head, self.user_finance, self.user_elected)
+        # no executive margin here: the assembly votes it
+        self.assertEqual(amendment.approval_route, "assembly")
+        self._approve_by_route(amendment)
         amendment.with_user(self.user_finance).action_apply()
         self.assertEqual(amendment.state, "applied")
         return amendment
@@ -290,14 +295,14 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
         """Acceptance 3: writing a review approved, creating or deleting one."""
         amendment = self._submitted()
         reviews = amendment.review_ids
-        self.assertEqual(len(reviews), 3)
+        self.assertEqual(len(reviews), 2)
         Review = self.env["tier.review"]
         for role, user, context in self._each():
             forged = reviews.with_user(user).with_context(**context)
             with self.subTest(role=role, context=bool(context)):
                 with self.assertRaises(REFUSED):
                     forged.write(
-                        {"status": "approved", "done_by": self.user_elected.id}
+                        {"status": "approved", "done_by": self.user_approver.id}
                     )
                 with self.assertRaises(REFUSED):
                     forged.unlink()
@@ -308,32 +313,44 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
                             "res_id": amendment.id,
                             "definition_id": reviews[0].definition_id.id,
                             "status": "approved",
-                            "done_by": self.user_elected.id,
+                            "done_by": self.user_approver.id,
                         }
                     )
         reviews.invalidate_recordset()
-        self.assertEqual(reviews.mapped("status"), ["pending", "waiting", "waiting"])
-        self.assertEqual(len(amendment.review_ids), 3)
+        self.assertEqual(
+            reviews.sorted("sequence").mapped("status"),
+            ["pending", "waiting"],
+        )
+        self.assertEqual(len(amendment.review_ids), 2)
         self.assertFalse(reviews.done_by)
 
     def test_only_the_reviewer_of_the_open_tier_approves(self):
         amendment = self._submitted()
-        # finance and the executive wait for the head
-        for user in (self.user_finance, self.user_elected, self.user_agent):
+        # the controller waits for the head; the approver has no tier here
+        for user in (self.user_finance, self.user_approver, self.user_agent):
             with self.subTest(user=user.login):
                 with self.assertRaises(REFUSED):
                     amendment.with_user(user).validate_tier()
                 with self.assertRaises(REFUSED):
                     amendment.with_user(user)._validate_tier()
         self.assertEqual(amendment.review_ids.mapped("status").count("approved"), 0)
-        self._approve(amendment, self.user_head, self.user_finance)
+        self._approve(amendment, self.user_head)
         self.assertEqual(amendment.state, "submitted")
-        self._approve(amendment, self.user_elected)
+        with self.assertRaises(REFUSED):
+            amendment.with_user(self.user_approver).validate_tier()
+        self._approve(amendment, self.user_finance)
         self.assertEqual(amendment.state, "approved")
         self.assertEqual(
             amendment.review_ids.sorted("sequence").done_by,
-            self.user_head | self.user_finance | self.user_elected,
+            self.user_head | self.user_finance,
         )
+        # the assembly's tier: only an approver records its vote
+        voted = self._submitted("increase", [(self.line_culture_mob, 2000)])
+        for user in (self.user_head, self.user_finance, self.user_agent):
+            with self.subTest(user=user.login), self.assertRaises(REFUSED):
+                voted.with_user(user).validate_tier()
+        self._approve(voted, self.user_approver)
+        self.assertEqual(voted.state, "approved")
 
     def test_request_and_restart_validation_are_not_back_doors(self):
         amendment = self._submitted()
@@ -343,7 +360,7 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
                     amendment.with_user(self.roles[role]).request_validation()
                 with self.assertRaises(REFUSED):
                     amendment.with_user(self.roles[role]).restart_validation()
-        self.assertEqual(len(amendment.review_ids), 3)
+        self.assertEqual(len(amendment.review_ids), 2)
 
     def test_portal_reads_no_review(self):
         amendment = self._submitted()
@@ -356,16 +373,19 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
             self.env["tier.definition"].with_user(self.user_portal).search([])
 
     def test_top_tier_reads_data_no_user_writes(self):
-        """The executive's approval is read from reviews the workflow wrote: an
-        approver user set as done_by by hand (here as superuser, as SQL would)
-        on the wrong tier does not count."""
-        amendment = self._submitted()
-        self._approve(amendment, self.user_head)
-        finance = amendment.review_ids.sorted("sequence")[1]
-        finance.sudo().write({"status": "approved", "done_by": self.user_elected.id})
-        self.assertTrue(amendment.needs_top_tier)
-        with self.assertRaises(UserError):
-            amendment.sudo()._check_top_tier_approved()
+        """The assembly's vote is read from reviews the workflow wrote: a review
+        set approved by hand (here as superuser, as SQL would) with someone who is
+        not an approver as done_by does not count, deliberation recorded or not."""
+        amendment = self._submitted("increase", [(self.line_culture_mob, 2000)])
+        self.assertEqual(amendment.approval_route, "assembly")
+        amendment.review_ids.sudo().write(
+            {"status": "approved", "done_by": self.user_head.id}
+        )
+        amendment.with_user(self.user_finance).write(
+            {"deliberation_number": "2026-041", "deliberation_date": "2026-10-12"}
+        )
+        with self.assertRaisesRegex(UserError, "deliberative assembly"):
+            amendment.sudo()._check_route_approved()
 
     # ------------------------------------------------------------ applied DM
 
@@ -424,7 +444,7 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
     def test_no_key_no_seal(self):
         amendment = self._amendment("decrease", [(self.line_property_ene, -100)])
         amendment.action_submit()
-        self._approve(amendment, self.user_head, self.user_finance)
+        self._approve_by_route(amendment)
         with (
             patch.object(nm_carbon_amendment_chain, "chain_key", return_value=None),
             self.assertRaisesRegex(UserError, "nm_chain_key"),
@@ -452,7 +472,7 @@ class TestApiSecurity(SecurityFixtures, TransactionCase):
     def test_apply_is_the_controllers(self):
         amendment = self._amendment("decrease", [(self.line_property_ene, -100)])
         amendment.action_submit()
-        self._approve(amendment, self.user_head, self.user_finance)
+        self._approve_by_route(amendment)
         for role in ("agent", "head", "approver"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 amendment.with_user(self.roles[role]).with_context(
@@ -559,7 +579,7 @@ class TestApiSecurityHttp(SecurityFixtures, HttpCase):
             "write",
             [
                 amendment.review_ids.ids,
-                {"status": "approved", "done_by": self.user_elected.id},
+                {"status": "approved", "done_by": self.user_approver.id},
             ],
         )
         self._assert_refused(answer)

@@ -51,8 +51,11 @@ class TestFollowupXlsx(AmendmentFixtures, TransactionCase):
             }
         )
         amendment.action_submit()
-        amendment.with_user(cls.user_head).validate_tier()
-        amendment.with_user(cls.user_finance).validate_tier()
+        # a decrease of the total: the deliberative assembly's vote
+        amendment.with_user(cls.user_approver).validate_tier()
+        amendment.write(
+            {"deliberation_number": "2026-007", "deliberation_date": "2026-03-12"}
+        )
         amendment.action_apply()
 
     def _workbook(self):

@@ -18,7 +18,9 @@ class TestTierMessages(AmendmentFixtures, TransactionCase):
         cls._setup_users(cls.env)
 
     def test_banner_and_chatter_name_the_awaited_tier(self):
-        amendment = self._amendment("decrease", [(self.line_culture_mob, -100)])
+        amendment = self._amendment(
+            "transfer", [(self.line_culture_mob, -100), (self.line_culture_ene, 100)]
+        )
         amendment.action_submit()
         pending = amendment.review_ids.filtered(lambda r: r.status == "pending")
         self.assertEqual(len(pending), 1)
@@ -35,3 +37,17 @@ class TestTierMessages(AmendmentFixtures, TransactionCase):
         bodies = " ".join(str(body) for body in amendment.message_ids.mapped("body"))
         self.assertIn(f"Approval requested from {pending.name} ({group})", bodies)
         self.assertNotIn("Review pending for", bodies)
+
+    def test_assembly_tier_named_in_french(self):
+        """The assembly's tier in the French banner: "Assemblée délibérante", the
+        executive and the assembly, never an "élu"."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        amendment = self._amendment("increase", [(self.line_culture_mob, 100)])
+        amendment.action_submit()
+        banner = str(amendment.with_context(lang="fr_FR").to_validate_message)
+        self.assertIn("Assemblée délibérante", banner)
+        self.assertNotIn("élu", banner)
+        executive = self.env.ref(
+            "nm_carbon_budget.tier_definition_amendment_executive"
+        ).with_context(lang="fr_FR")
+        self.assertEqual(executive.name, "Exécutif")

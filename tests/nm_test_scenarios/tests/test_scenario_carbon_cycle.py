@@ -133,7 +133,9 @@ class TestCarbonCycle(TransactionCase):
         self.assertAlmostEqual(self.climate_line.booked_qty, 94.0032, 2)
         self.assertEqual(self.climate.unit, "kgCO2e")
 
-        # a DM carbone moves 500 kg of envelope from culture to property
+        # a DM carbone moves 500 kg of envelope from culture to property: with a
+        # 25 % executive margin of the 2 000 kg voted, exactly the executive's
+        self.company.carbon_amendment_executive_margin = 25.0
         amendment = self.env["nm.carbon.amendment"].create(
             {
                 "budget_id": self.budget.id,
@@ -162,13 +164,16 @@ class TestCarbonCycle(TransactionCase):
             login="scenario_finance",
             groups="nm_carbon_budget.group_carbon_controller",
         )
-        elected = new_test_user(
+        executive = new_test_user(
             self.env,
-            login="scenario_elected",
+            login="scenario_executive",
             groups="nm_carbon_budget.group_carbon_approver",
         )
-        # direction head, then finance; the elected tier only for an increase
-        for user in (head, finance, elected):
+        # 500 kg between two directions, within the executive margin: the
+        # executive's tier only
+        self.assertEqual(amendment.approval_route, "executive")
+        self.assertEqual(amendment.review_ids.mapped("name"), ["Executive"])
+        for user in (head, finance, executive):
             pending = amendment.review_ids.filtered(
                 lambda review, user=user: (
                     review.status == "pending" and user in review.reviewer_ids

@@ -1,0 +1,77 @@
+# Copyright 2026 Nouvelles Mesures
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""19.0.2.1.0: the DM carbone follows the M57 rule.
+
+* The approval tiers (noupdate data) are rewritten once: the direction head and the
+  carbon controller for moves inside a direction, the executive for moves between
+  directions within the year's executive margin, the deliberative assembly (its
+  tier is created by the data file) for anything else. Their names are translated
+  again from the addon's files.
+* The executive margin changes meaning (a share of the budget's voted envelopes the
+  executive may move between directions over the year, instead of a share of one
+  direction's envelope moved inside it): a company still at the former default, 0,
+  gets the new default, 7.5 %.
+* Each DM gets its route, computed in the order the DMs were applied (each applied
+  DM the executive decided uses the margin for the ones after it), then the drafts
+  and the DMs under approval against the margin left.
+"""
+
+import logging
+
+from openupgradelib import openupgrade
+
+_logger = logging.getLogger(__name__)
+
+TIERS = {
+    "tier_definition_amendment_direction": {
+        "name": "Direction head",
+        "definition_domain": "[('approval_route', '=', 'direction')]",
+    },
+    "tier_definition_amendment_finance": {
+        "name": "Carbon controller",
+        "definition_domain": "[('approval_route', '=', 'direction')]",
+    },
+    "tier_definition_amendment_executive": {
+        "name": "Executive",
+        "definition_domain": "[('approval_route', '=', 'executive')]",
+    },
+}
+
+
+def rewrite_tiers(env):
+    for xmlid, vals in TIERS.items():
+        tier = env.ref(f"nm_carbon_budget.{xmlid}", raise_if_not_found=False)
+        if tier:
+            tier.with_context(lang="en_US").write(vals)
+    # the former names' translations were the addon's: reloaded over them
+    langs = [code for code, _name in env["res.lang"].get_installed()]
+    env["ir.module.module"]._load_module_terms(
+        ["nm_carbon_budget"], [lang for lang in langs if lang != "en_US"], True
+    )
+
+
+def compute_routes(env):
+    env.cr.execute(
+        "UPDATE res_company SET carbon_amendment_executive_margin = 7.5"
+        " WHERE COALESCE(carbon_amendment_executive_margin, 0) = 0"
+    )
+    env.invalidate_all()
+    Amendment = env["nm.carbon.amendment"].with_context(active_test=False)
+    env.cr.execute("UPDATE nm_carbon_amendment SET approval_route = NULL")
+    env.invalidate_all()
+    applied = Amendment.search([("state", "=", "applied")], order="applied_date, id")
+    others = Amendment.search([("state", "!=", "applied")], order="id")
+    for amendment in applied + others:
+        amendment._nm_refresh_route()
+        amendment.flush_recordset(["approval_route", "moved_between_kg"])
+    _logger.info(
+        "Carbon amendments: routes of %s applied and %s other DMs computed.",
+        len(applied),
+        len(others),
+    )
+
+
+@openupgrade.migrate()
+def migrate(env, version):
+    rewrite_tiers(env)
+    compute_routes(env)
