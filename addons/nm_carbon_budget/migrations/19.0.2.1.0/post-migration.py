@@ -20,6 +20,8 @@ import logging
 
 from openupgradelib import openupgrade
 
+from odoo.tools.translate import PoFileReader, get_po_paths
+
 _logger = logging.getLogger(__name__)
 
 TIERS = {
@@ -43,11 +45,23 @@ def rewrite_tiers(env):
         tier = env.ref(f"nm_carbon_budget.{xmlid}", raise_if_not_found=False)
         if tier:
             tier.with_context(lang="en_US").write(vals)
-    # the former names' translations were the addon's: reloaded over them
-    langs = [code for code, _name in env["res.lang"].get_installed()]
-    env["ir.module.module"]._load_module_terms(
-        ["nm_carbon_budget"], [lang for lang in langs if lang != "en_US"], True
-    )
+    # the tiers are noupdate: their former names' translations ("Exécutif / élu")
+    # are replaced from the addon's files, for these records only
+    records = {
+        f"{xmlid}": "tier.definition,name"
+        for xmlid in [*TIERS, "tier_definition_amendment_assembly"]
+    }
+    records["group_carbon_approver"] = "res.groups,name"
+    langs = [code for code, _name in env["res.lang"].get_installed() if code != "en_US"]
+    for lang in langs:
+        for path in get_po_paths("nm_carbon_budget", lang):
+            for row in PoFileReader(path):
+                field = records.get(row.get("imd_name"))
+                if row["type"] != "model" or row["name"] != field or not row["value"]:
+                    continue
+                record = env.ref(f"nm_carbon_budget.{row['imd_name']}", False)
+                if record:
+                    record.with_context(lang=lang)[field.split(",")[1]] = row["value"]
 
 
 def compute_routes(env):
