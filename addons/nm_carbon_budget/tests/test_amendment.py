@@ -1,6 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
+from unittest.mock import patch
 
 import psycopg2.errors
 
@@ -9,6 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.nm_carbon_budget.models.nm_carbon_amendment import NmCarbonAmendment
 
 
 class AmendmentFixtures:
@@ -749,3 +752,75 @@ class TestAmendmentConcurrency(AmendmentFixtures, BaseCase):
                 env["nm.carbon.amendment"].browse(self.amendment_ids).mapped("state")
             )
             self.assertEqual(states, ["applied", "applied"])
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_never_overspend_the_margin(self):
+        """Two transfers of 5 000 kg between directions, on different lines, each
+        within the 7 800 kg margin (7.5 % of 104 000) when approved. The second
+        transaction began before the first committed: its lock of the budget
+        fails (the server retries), and the retry reads the 2 800 kg left and
+        refuses it, so the executive never moves 10 000 kg."""
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env.company.carbon_amendment_executive_margin = 7.5
+            amendments = env["nm.carbon.amendment"]
+            for give, take in (
+                (self.line_property_ene, self.line_culture_mob),
+                (self.line_culture_ene, self.line_property_mob),
+            ):
+                amendments |= amendments.create(
+                    {
+                        "budget_id": self.budget.id,
+                        "amendment_type": "transfer",
+                        "justification": "Concurrency test (margin)",
+                        "line_ids": [
+                            Command.create(
+                                {"budget_line_id": give.id, "delta_kg": -5000}
+                            ),
+                            Command.create(
+                                {"budget_line_id": take.id, "delta_kg": 5000}
+                            ),
+                        ],
+                    }
+                )
+            self.assertEqual(amendments.mapped("approval_route"), ["executive"] * 2)
+            cr.execute(
+                "UPDATE nm_carbon_amendment SET state = 'approved' WHERE id = ANY(%s)",
+                [amendments.ids],
+            )
+            self.amendment_ids += amendments.ids
+            first_id, second_id = amendments.ids
+            cr.commit()  # pylint: disable=invalid-commit
+        # the executive's approval is tested above: here it is taken as given
+        with (
+            patch.object(
+                NmCarbonAmendment, "_check_route_approved", return_value="executive"
+            ),
+            self.registry.cursor() as cr1,
+            self.registry.cursor() as cr2,
+        ):
+            env1, env2 = self._env(cr1), self._env(cr2)
+            # the second transaction has begun before the first one commits
+            env2["nm.carbon.amendment"].browse(second_id).executive_margin_left_kg  # noqa: B018
+            env1["nm.carbon.amendment"].browse(first_id).action_apply()
+            cr1.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(
+                (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure)
+            ):
+                env2["nm.carbon.amendment"].browse(second_id).action_apply()
+            cr2.rollback()
+            # retried as the server does: the margin left is read, and refused
+            env2.invalidate_all()
+            with self.assertRaisesRegex(UserError, "2,800 kg of the executive margin"):
+                env2["nm.carbon.amendment"].browse(second_id).action_apply()
+            cr2.rollback()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            states = env["nm.carbon.amendment"].browse([first_id, second_id])
+            self.assertEqual(states.mapped("state"), ["applied", "approved"])
+            self.assertEqual(
+                env["crossovered.budget.lines"]
+                .browse(self.line_culture_ene.id)
+                .planned_carbon_kg,
+                30000,
+            )
