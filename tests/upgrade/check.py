@@ -33,6 +33,10 @@ IGNORED_COLUMNS = {"write_date", "write_uid"}
 # nm_carbon_budget 19.0.2.0.0: the applied DMs sealed again with the keyed hash, and
 # the trajectory's snapshot table dropped (its figures are read when displayed)
 RESEALED = {"nm_carbon_amendment": {"chain_hash", "chain_previous_hash"}}
+# nm_carbon_budget 19.0.2.1.0 (post-factor-codes.py): shipped factors recoded to their
+# Base Empreinte element ids, their source, dates and BEGES item aligned on the data
+FACTOR_COLUMNS = {"code", "source", "date_start", "date_end", "carbon_category_id"}
+RESEALED["nm_emission_factor"] = FACTOR_COLUMNS
 DROPPED_TABLES = {"nm_carbon_trajectory_point"}
 # nm_carbon_budget 19.0.2.1.0: each DM's route (approval_route) computed, the
 # tiers rewritten (checked by _verify_routes)
@@ -178,6 +182,7 @@ def verify(path):
     failures += _verify_seals(cr)
     failures += _verify_scopes()
     failures += _verify_routes()
+    failures += _verify_factor_codes()
     versions = _versions(cr)
     for name, version in sorted(before["__versions__"].items()):
         print(f"NM_UPGRADE_VERSION {name} {version} -> {versions.get(name)}")
@@ -248,6 +253,29 @@ def _verify_scopes():
     if wrong or not {"2111", "2115", "2138", "21821", "21828"} <= prefixes:
         return [f"the 2024 budget vert scope was not reloaded: {sorted(prefixes)}"]
     return []
+
+
+def _verify_factor_codes():
+    """nm_carbon_budget 19.0.2.1.0: every shipped factor has the data file's code."""
+    if get_manifest("nm_carbon_budget")["version"] < "19.0.2.1.0":
+        return []
+    failures = []
+    expected = {
+        "nm_emission_factor_bus_diesel_2024": "43739",
+        "nm_emission_factor_plane_medium_2024": "28132",
+        "nm_emission_factor_plane_short": "43743",
+        "nm_emission_factor_car_thermal": "NM-PROVISIONAL-car-thermal",
+    }
+    for name, code in sorted(expected.items()):
+        factor = env.ref(f"nm_carbon_budget.{name}")  # noqa: F821
+        if factor.code != code:
+            failures.append(f"factor {name} has code {factor.code}, not {code}")
+    Factor = env["nm.emission.factor"].with_context(active_test=False)  # noqa: F821
+    left = Factor.search_count([("code", "=like", "ADEME-IMPACTCO2-%")])
+    if left:
+        failures.append(f"{left} factor(s) still have an invented ADEME-IMPACTCO2 code")
+    print(f"NM_UPGRADE_FACTORS {len(expected)} shipped code(s) checked")
+    return failures
 
 
 def _verify_evidence(cr, before):

@@ -311,3 +311,54 @@ class TestAdemeImport(TransactionCase):
         )
         with self.assertRaisesRegex(UserError, "not an ADEME"):
             wizard.action_import()
+
+    def test_shipped_element_ids_take_the_import_without_duplicates(self):
+        """The shipped travel factors carry their Base Empreinte element ids: ADEME's
+        current file updates them instead of adding the same elements again."""
+        bus = self._factors("43739")  # diesel bus: November 2024 and October 2025
+        self.assertEqual(len(bus), 2)
+        tgv = self._factors("43256")
+        self.assertEqual(len(tgv), 1)
+        rows = [
+            element("43739", "Bus thermique", "kgCO2e/passager.km", "0,1224"),
+            element("43256", "TGV", "kgCO2e/passager.km", "0,00293"),
+            # the diesel bus element of November 2024, archived by ADEME
+            element(
+                "28004",
+                "Bus thermique",
+                "kgCO2e/passager.km",
+                "0,1132",
+                **{"Statut de l'élément": "Archivé"},
+            ),
+        ]
+        report = self._import(csv_export(rows)).report.splitlines()
+        self.assertEqual(self._factors("43739"), bus)
+        self.assertEqual(self._factors("43256"), tgv)
+        self.assertFalse(self._factors("28004"))
+        for line in (
+            "2 factor element(s) read:",
+            "  0 new factor(s)",
+            "  0 new version(s)",
+            "  2 already up to date",
+            "  1 skipped (no such factor here)",
+        ):
+            self.assertIn(line, report)
+        # a new value of the element is a version of the shipped factor
+        self._import(
+            csv_export(
+                [
+                    element(
+                        "43256",
+                        "TGV",
+                        "kgCO2e/passager.km",
+                        "0,0031",
+                        **{"Date de modification": "01/01/2027"},
+                    )
+                ]
+            )
+        )
+        versions = self._factors("43256")
+        self.assertEqual(versions.mapped("value"), [0.00293, 0.0031])
+        self.assertEqual(versions[0], tgv)
+        self.assertEqual(tgv.date_end, date(2026, 12, 31))
+        self.assertEqual(versions[1].date_start, date(2027, 1, 1))

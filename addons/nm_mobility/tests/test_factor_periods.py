@@ -81,19 +81,31 @@ class TestFactorPeriods(TravelFixturesMixin, TransactionCase):
         )
         self.assertAlmostEqual(march_2026.carbon_kg, 400 * 0.1224, 4)  # 48.96
 
-    def test_shipped_factors_cover_time_without_gaps(self):
-        factors = (
+    def _shipped_factors(self):
+        # the data file's factors, not the demo's
+        names = self.env["ir.model.data"].search(
+            [
+                ("module", "=", "nm_carbon_budget"),
+                ("model", "=", "nm.emission.factor"),
+                ("name", "not like", "%_demo"),
+            ]
+        )
+        return (
             self.env["nm.emission.factor"]
             .with_context(active_test=False)
-            .search([("code", "=like", "NM-PROVISIONAL-%")])
+            .browse(names.mapped("res_id"))
         )
+
+    def test_shipped_factors_cover_time_without_gaps(self):
+        factors = self._shipped_factors()
         self.assertTrue(factors)
         by_code = {}
         for factor in factors.sorted("date_start"):
             by_code.setdefault(factor.code, []).append(factor)
-        # the plane bands of November 2024 end when ADEME's new bands start
-        replaced = {"NM-PROVISIONAL-plane-1001-3500", "NM-PROVISIONAL-plane-gt3500"}
-        new_bands = {"NM-PROVISIONAL-plane-1001-2000", "NM-PROVISIONAL-plane-gt2000"}
+        # the plane bands of November 2024 (Base Empreinte elements 28132, 28134)
+        # end when ADEME's new bands start (elements 43741, 43747)
+        replaced = {"28132", "28134"}
+        new_bands = {"43741", "43747"}
         for code, versions in by_code.items():
             with self.subTest(code=code):
                 first = date(2025, 10, 1) if code in new_bands else date(2024, 1, 1)
@@ -104,3 +116,21 @@ class TestFactorPeriods(TravelFixturesMixin, TransactionCase):
                     self.assertFalse(versions[-1].date_end)
                 for before, after in zip(versions, versions[1:], strict=False):
                     self.assertEqual((after.date_start - before.date_end).days, 1)
+
+    def test_shipped_travel_factors_carry_their_base_empreinte_element_ids(self):
+        # github.com/incubateur-ademe/impactco2, src/data/categories/deplacement.json
+        # ("empreinteId"), commits d1d1a015 (2024-11-20) and 65b6e312 (2025-10-16)
+        def code(name):
+            return self.env.ref(f"nm_carbon_budget.nm_emission_factor_{name}").code
+
+        self.assertEqual(code("bus_diesel"), "43739")
+        # the November 2024 version (element 28004) shares the current element's id,
+        # so that the trip of March 2024 still finds it from the mode's factor
+        self.assertEqual(code("bus_diesel_2024"), "43739")
+        self.assertEqual(code("tgv"), "43256")
+        self.assertEqual(code("plane_medium_2024"), "28132")
+        self.assertEqual(code("plane_long"), "43747")
+        # no element id found for the cars: still provisional, not invented
+        self.assertEqual(code("car_thermal"), "NM-PROVISIONAL-car-thermal")
+        codes = self._shipped_factors().mapped("code")
+        self.assertFalse([c for c in codes if c.startswith("ADEME-IMPACTCO2-")])

@@ -23,11 +23,17 @@ RATINGS = [
 RATING_CODES = [code for code, _label in RATINGS]
 
 # Categories of the annex ("Impact du budget pour la transition écologique"). The
-# State's maquette could not be read from its primary source while this was written
-# (collectivites-locales.gouv.fr, "Budget vert des collectivités"): these are the
-# categories of the State's own budget vert classification (favourable, neutral,
-# unfavourable, not rated), to be checked against the maquette. The I4CE scale stays
-# the analysis a rater uses; each of its ratings maps to one annex category.
+# State's maquette could not be read from its primary source while this was written:
+# collectivites-locales.gouv.fr, "Budget vert des collectivités" (section "Maquette de
+# l'annexe") and its FAQ ("Format et contenu de l'annexe") are known pages, but the
+# copies that could be read stop before the maquette's categories; the arrêté giving
+# the model of the annex (awaited in July 2024, impactant.fr) was not found; no
+# repository quotes the maquette (code search: "Impact du budget pour la transition",
+# TotEM annex names). These are therefore still the categories of the State's own
+# budget vert classification (favourable, neutral, unfavourable, not rated), NOT
+# verified against the maquette: check them there before printing a legal annex. The
+# I4CE scale stays the analysis a rater uses; each of its ratings maps to one annex
+# category.
 ANNEX_CATEGORIES = [
     ("favorable", "Favourable spending"),
     ("unfavorable", "Unfavourable spending"),
