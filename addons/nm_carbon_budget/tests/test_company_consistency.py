@@ -9,9 +9,9 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import CarbonBudgetCase
+from .common import CarbonBudgetCase, role_user
 
 
 @tagged("post_install", "-at_install")
@@ -72,10 +72,10 @@ class TestCompanyConsistency(CarbonBudgetCase):
                 "company_id": cls.company_b.id,
             }
         )
-        cls.user_a = new_test_user(
+        cls.user_a = role_user(
             cls.env,
-            login="nm_company_a_controller",
-            groups="nm_carbon_budget.group_carbon_controller",
+            "nm_company_a_controller",
+            "controller",
             company_id=cls.company_a.id,
             company_ids=[Command.set(cls.company_a.ids)],
         )
