@@ -58,6 +58,7 @@ class AccountAnalyticLine(models.Model):
         "nm.emission.factor",
         index="btree_not_null",
         ondelete="restrict",
+        check_company=True,
     )
     carbon_source = fields.Selection(
         CARBON_SOURCES,
@@ -174,30 +175,92 @@ class AccountAnalyticLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("emission_factor_id") and len(self) == 1:
-            vals = dict(vals)
-            vals.setdefault("date", self.date)
-            self._resolve_factor_versions([vals])
-            if vals["date"] == self.date:
-                vals.pop("date")
-        return super().write(vals)
+        if not vals.get("emission_factor_id"):
+            return super().write(vals)
+        # each line books the version valid on its own date (the new date when the
+        # write changes it): the lines are grouped by resolved version, one search
+        # for all of them and one write per version.
+        factor_id = vals["emission_factor_id"]
+        new_date = fields.Date.to_date(vals.get("date"))
+        on_dates = {line: new_date or line.date for line in self}
+        versions = self._factor_versions_at(
+            {(factor_id, on_date) for on_date in on_dates.values()}
+        )
+        by_version = {}
+        for line, on_date in on_dates.items():
+            version_id = versions[factor_id, on_date]
+            by_version.setdefault(version_id, self.browse())
+            by_version[version_id] |= line
+        for version_id, lines in by_version.items():
+            super(AccountAnalyticLine, lines).write(
+                {**vals, "emission_factor_id": version_id}
+            )
+        return True
 
     @api.model
     def _resolve_factor_versions(self, vals_list):
         """Replace the factor of each line by its version valid at the line's date,
         so that carbon is booked with the value that applied then."""
-        factors = self.env["nm.emission.factor"]
-        cache = {}
+        today = fields.Date.context_today(self)
+        keys = {
+            (vals["emission_factor_id"], fields.Date.to_date(vals.get("date")) or today)
+            for vals in vals_list
+            if vals.get("emission_factor_id")
+        }
+        if not keys:
+            return
+        versions = self._factor_versions_at(keys)
         for vals in vals_list:
-            if not vals.get("emission_factor_id"):
-                continue
-            on_date = fields.Date.to_date(
-                vals.get("date")
-            ) or fields.Date.context_today(self)
-            key = (vals["emission_factor_id"], on_date)
-            if key not in cache:
-                cache[key] = factors.browse(key[0])._get_version_at(on_date).id
-            vals["emission_factor_id"] = cache[key]
+            if vals.get("emission_factor_id"):
+                on_date = fields.Date.to_date(vals.get("date")) or today
+                vals["emission_factor_id"] = versions[
+                    vals["emission_factor_id"], on_date
+                ]
+
+    @api.model
+    def _factor_versions_at(self, keys):
+        """``{(factor id, date): id of the version valid on that date}`` for a set of
+        (factor id, date) pairs, in one search whatever their number: a version
+        shares its factor's code and company; the factor itself stands when no
+        version covers the date (as ``nm.emission.factor._get_version_at``)."""
+        Factor = self.env["nm.emission.factor"]
+        factors = Factor.browse({factor_id for factor_id, _date in keys})
+
+        def covers(version, on_date):
+            return version.date_start <= on_date and (
+                not version.date_end or on_date <= version.date_end
+            )
+
+        missing = [
+            (factor_id, on_date)
+            for factor_id, on_date in keys
+            if on_date and not covers(Factor.browse(factor_id), on_date)
+        ]
+        candidates = Factor
+        if missing:
+            candidates = Factor.search(
+                [
+                    ("code", "in", list({Factor.browse(f).code for f, _d in missing})),
+                    ("date_start", "<=", max(on_date for _f, on_date in missing)),
+                ]
+            )
+        result = {}
+        for factor_id, on_date in keys:
+            factor = factors.browse(factor_id)
+            version = factor
+            if on_date and not covers(factor, on_date):
+                version = next(
+                    (
+                        candidate
+                        for candidate in candidates
+                        if candidate.code == factor.code
+                        and candidate.company_id == factor.company_id
+                        and covers(candidate, on_date)
+                    ),
+                    factor,
+                )
+            result[factor_id, on_date] = version.id
+        return result
 
     @api.model
     def _carbon_total_kg(self, domain=None, plan=None):

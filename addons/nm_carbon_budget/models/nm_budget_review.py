@@ -4,6 +4,7 @@ from datetime import MAXYEAR, MINYEAR, date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import date_utils
 from odoo.tools.misc import format_date
 
 from ..tools import carbon
@@ -14,19 +15,15 @@ QUARTERS = [("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 
 def review_date(year, quarter):
     """Default meeting date: the 15th of the month after the quarter."""
-    month = int(quarter) * 3 + 1
-    if month > 12:
-        return date(year + 1, 1, 15)
-    return date(year, month, 15)
+    quarter_end = date_utils.end_of(date(year, int(quarter) * 3, 1), "month")
+    return date_utils.add(quarter_end, days=15)
 
 
 def quarter_bounds(year, quarter):
     """First and last day of a quarter; None for a year no calendar has."""
     if not MINYEAR <= (year or 0) <= MAXYEAR:
         return None
-    first_month = int(quarter) * 3 - 2
-    last = date(year + 1, 1, 1) if quarter == "4" else date(year, first_month + 3, 1)
-    return date(year, first_month, 1), date.fromordinal(last.toordinal() - 1)
+    return date_utils.get_quarter(date(year, int(quarter) * 3, 1))
 
 
 class NmBudgetReview(models.Model):
@@ -37,6 +34,7 @@ class NmBudgetReview(models.Model):
     _description = "Execution review meeting"
     _inherit = ["mail.thread", "mail.activity.mixin", "nm.locked.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     # The snapshot is taken by "Hold" and is the meeting's record: what it covers
     # is frozen once held, everything once closed (reopen to complete the minutes).
@@ -60,16 +58,21 @@ class NmBudgetReview(models.Model):
         string="Directions",
         required=True,
         tracking=True,
+        check_company=True,
     )
     budget_id = fields.Many2one(
-        "crossovered.budget", required=True, index=True, tracking=True
+        "crossovered.budget",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     date = fields.Date(required=True, tracking=True)
     year = fields.Integer(required=True, default=lambda self: date.today().year)
     quarter = fields.Selection(QUARTERS, string="Period", required=True, default="1")
     participant_ids = fields.Many2many("res.users", string="Participants")
     template_id = fields.Many2one(
-        "nm.budget.review.template", string="Outline template"
+        "nm.budget.review.template", string="Outline template", check_company=True
     )
     outline = fields.Html(
         string="Interview outline",
@@ -81,6 +84,7 @@ class NmBudgetReview(models.Model):
     focus_action_id = fields.Many2one(
         "nm.decarbonation.action",
         string="Focus action",
+        check_company=True,
         help="The decarbonisation action discussed in depth in this meeting.",
     )
     state = fields.Selection(
@@ -102,8 +106,9 @@ class NmBudgetReview(models.Model):
         "nm.budget.review.decision", "review_id", string="Decisions", copy=False
     )
     decision_count = fields.Integer(compute="_compute_decision_count")
+    # the review is the budget's: its company is the budget's, never another
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
+        related="budget_id.company_id", store=True, index=True, precompute=True
     )
     planned_amount = fields.Float(
         string="Planned €", compute="_compute_snapshot_totals", digits=(16, 0)
@@ -163,6 +168,12 @@ class NmBudgetReview(models.Model):
             review.carbon_percentage = carbon.share_used(
                 review.practical_carbon_kg, review.planned_carbon_kg
             )
+
+    @api.constrains("budget_id")
+    def _check_company_of_budget(self):
+        """The budget gives the review its company: what the review already links
+        (directions, outline, focus action) must belong to the new one too."""
+        self._check_company()
 
     @api.constrains("year", "quarter", "budget_id")
     def _check_quarter_within_budget(self):
@@ -316,6 +327,7 @@ class NmBudgetReviewLine(models.Model):
     _description = "Execution review: frozen budget line"
     _inherit = ["nm.locked.mixin"]
     _order = "review_id, analytic_account_id, general_budget_id"
+    _check_company_auto = True
 
     # Figures frozen by "Hold": written by the workflow only, in every state.
     _nm_lock_state = "review_id.state"
@@ -325,9 +337,14 @@ class NmBudgetReviewLine(models.Model):
     review_id = fields.Many2one(
         "nm.budget.review", required=True, ondelete="cascade", index=True
     )
-    budget_line_id = fields.Many2one("crossovered.budget.lines", ondelete="set null")
+    budget_line_id = fields.Many2one(
+        "crossovered.budget.lines", ondelete="set null", check_company=True
+    )
     analytic_account_id = fields.Many2one(
-        "account.analytic.account", string="Direction"
+        "account.analytic.account", string="Direction", check_company=True
+    )
+    company_id = fields.Many2one(
+        related="review_id.company_id", store=True, index=True, precompute=True
     )
     general_budget_id = fields.Many2one(
         "account.budget.post", string="Budgetary position"

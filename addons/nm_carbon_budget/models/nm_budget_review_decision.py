@@ -11,6 +11,7 @@ class NmBudgetReviewDecision(models.Model):
     _description = "Execution review decision"
     _inherit = ["nm.locked.mixin"]
     _order = "review_id, due_date, id"
+    _check_company_auto = True
 
     # The decisions of a closed review are its record; reopen it to change them.
     _nm_lock_state = "review_id.state"
@@ -29,10 +30,16 @@ class NmBudgetReviewDecision(models.Model):
         required=True,
     )
     amendment_id = fields.Many2one(
-        "nm.carbon.amendment", string="Carbon amendment", copy=False
+        "nm.carbon.amendment",
+        string="Carbon amendment",
+        copy=False,
+        check_company=True,
     )
     action_id = fields.Many2one(
-        "nm.decarbonation.action", string="Decarbonisation action", copy=False
+        "nm.decarbonation.action",
+        string="Decarbonisation action",
+        copy=False,
+        check_company=True,
     )
     company_id = fields.Many2one(related="review_id.company_id", store=True)
 

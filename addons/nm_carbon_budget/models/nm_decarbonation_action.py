@@ -32,6 +32,7 @@ class NmDecarbonationAction(models.Model):
     _description = "Decarbonisation action"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority_score desc, reduction_kg desc, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     description = fields.Html()
@@ -40,12 +41,14 @@ class NmDecarbonationAction(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         help="The direction whose emissions the action reduces.",
     )
     lever_direction_id = fields.Many2one(
         "account.analytic.account",
         string="Direction holding the lever",
         tracking=True,
+        check_company=True,
         help="The direction that can carry the action out, e.g. the property "
         "direction for building works. Empty: the direction itself.",
     )
@@ -104,7 +107,11 @@ class NmDecarbonationAction(models.Model):
     )
     date_target = fields.Date(string="Target date")
     review_id = fields.Many2one(
-        "nm.budget.review", string="Decided in review", index=True, copy=False
+        "nm.budget.review",
+        string="Decided in review",
+        index=True,
+        copy=False,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True

@@ -13,3 +13,6 @@ from . import test_trajectory_figures
 from . import test_tier_messages
 from . import test_budget_line_lists
 from . import test_api_security
+from . import test_factor_version_write
+from . import test_company_consistency
+from . import test_prepare_envelopes_batch

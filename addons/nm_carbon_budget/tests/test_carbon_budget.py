@@ -444,7 +444,21 @@ class TestTrajectoryAndPreparation(CarbonBudgetCase):
         self.assertEqual(len(budget_2027.crossovered_budget_line_ids), 3)
         self.assertEqual(by_direction[self.dir_property], 195690.0)
         self.assertTrue(again.warning)
-        self.assertIn("100 000", again.warning)
+        # numbers in the user's language: 100,000 in English, 100 000 in French
+        self.assertIn("100,000", again.warning)
+        french = (
+            self.env["nm.carbon.budget.prepare"]
+            .with_context(lang="fr_FR")
+            .create(
+                {
+                    "source_budget_id": budget_2025.id,
+                    "year": 2027,
+                    "trajectory_id": self.trajectory.id,
+                }
+            )
+        )
+        french.action_prepare()
+        self.assertIn("100\u00a0000", french.warning)
         self.assertEqual(extra.planned_carbon_kg, 100_000)
 
 

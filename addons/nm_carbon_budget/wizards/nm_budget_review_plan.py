@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import date_utils
 
 from ..models.nm_budget_review import review_date
 
@@ -60,7 +61,7 @@ class NmBudgetReviewPlan(models.TransientModel):
         today = fields.Date.context_today(self)
         quarters = ["1", "2", "3", "4"]
         if self.quarters == "remaining" and today.year == self.year:
-            first = (today.month - 1) // 3 + 1
+            first = date_utils.get_quarter_number(today)
             quarters = [q for q in quarters if int(q) >= first]
         elif self.quarters == "remaining" and today.year > self.year:
             quarters = []

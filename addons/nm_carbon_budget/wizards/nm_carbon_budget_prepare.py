@@ -5,6 +5,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from ..tools import carbon
 
@@ -101,21 +102,23 @@ class NmCarbonBudgetPrepare(models.TransientModel):
                     budget=self.source_budget_id.display_name,
                 )
             )
-        Trajectory = self.env["nm.carbon.trajectory"]
         by_direction = defaultdict(list)
         for key in weights:
             by_direction[key[0]].append(key)
-        own_targets = {}
-        for direction_id in by_direction:
-            own = Trajectory.search(
-                [
-                    ("analytic_account_id", "=", direction_id),
-                    ("company_id", "=", self.trajectory_id.company_id.id),
-                ],
-                limit=1,
-            )
-            if own:
-                own_targets[direction_id] = own.target_kg(self.year)
+        # the directions' own trajectories in one search; the first in the model's
+        # order stands for a direction, as ``_find_for`` would pick it
+        own_trajectories = {}
+        for trajectory in self.env["nm.carbon.trajectory"].search(
+            [
+                ("analytic_account_id", "in", list(by_direction)),
+                ("company_id", "=", self.trajectory_id.company_id.id),
+            ]
+        ):
+            own_trajectories.setdefault(trajectory.analytic_account_id.id, trajectory)
+        own_targets = {
+            direction_id: trajectory.target_kg(self.year)
+            for direction_id, trajectory in own_trajectories.items()
+        }
         envelopes = {}
         for direction_id, target in own_targets.items():
             keys = by_direction[direction_id]
@@ -159,13 +162,14 @@ class NmCarbonBudgetPrepare(models.TransientModel):
         envelopes, weights = self._envelopes()
         budget = self._target_budget()
         existing = {
-            (line.analytic_account_id.id, line.general_budget_id.id): line
+            (line.analytic_account_id.id, line.general_budget_id.id): line.id
             for line in budget.crossovered_budget_line_ids
         }
+        to_update = defaultdict(list)
         to_create = []
         for key, kg in envelopes.items():
             if key in existing:
-                existing[key].planned_carbon_kg = kg
+                to_update[kg].append(existing[key])
                 continue
             previous = weights[key][1]
             to_create.append(
@@ -179,7 +183,11 @@ class NmCarbonBudgetPrepare(models.TransientModel):
                     "planned_carbon_kg": kg,
                 }
             )
-        self.env["crossovered.budget.lines"].create(to_create)
+        Lines = self.env["crossovered.budget.lines"]
+        # one write per envelope value (directions split alike share one)
+        for kg, line_ids in to_update.items():
+            Lines.browse(line_ids).write({"planned_carbon_kg": kg})
+        Lines.create(to_create)
         total = sum(budget.crossovered_budget_line_ids.mapped("planned_carbon_kg"))
         warning = False
         if total > self.target_kg + 0.5:
@@ -187,9 +195,9 @@ class NmCarbonBudgetPrepare(models.TransientModel):
                 "The envelopes of %(budget)s add up to %(total)s kgCO2e, %(excess)s kg "
                 "above the organisation's target of %(target)s kgCO2e for %(year)s.",
                 budget=budget.display_name,
-                total=f"{total:,.0f}".replace(",", " "),
-                excess=f"{total - self.target_kg:,.0f}".replace(",", " "),
-                target=f"{self.target_kg:,.0f}".replace(",", " "),
+                total=formatLang(self.env, total, digits=0),
+                excess=formatLang(self.env, total - self.target_kg, digits=0),
+                target=formatLang(self.env, self.target_kg, digits=0),
                 year=self.year,
             )
             budget.message_post(body=warning)

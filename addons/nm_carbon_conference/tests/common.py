@@ -2,9 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.tests.common import new_test_user
-
-from odoo.addons.nm_carbon_budget.tests.common import CarbonBudgetCase
+from odoo.addons.nm_carbon_budget.tests.common import CarbonBudgetCase, role_user
 
 
 class ConferenceCase(CarbonBudgetCase):
@@ -55,22 +53,22 @@ class ConferenceCase(CarbonBudgetCase):
             planned_kg=1.0,
             budget=cls.budget_next,
         )
-        manager = "nm_carbon_budget.group_carbon_manager"
-        cls.head_culture = cls._user(cls.env, "conf_head_culture", manager)
-        cls.head_property = cls._user(cls.env, "conf_head_property", manager)
-        cls.controller = cls._user(
-            cls.env, "conf_controller", "nm_carbon_budget.group_carbon_controller"
-        )
-        cls.elected = cls._user(
-            cls.env, "conf_elected", "nm_carbon_budget.group_carbon_approver"
-        )
+        cls.head_culture = cls._role("conf_head_culture", "manager")
+        cls.head_property = cls._role("conf_head_property", "manager")
+        cls.controller = cls._role("conf_controller", "controller")
+        cls.elected = cls._role("conf_elected", "approver")
         cls.dir_culture.direction_head_ids = cls.head_culture
         cls.dir_property.direction_head_ids = cls.head_property
 
     @classmethod
+    def _role(cls, login, role):
+        """A user of a carbon role in the test company, reading English."""
+        return role_user(cls.env, login, role, company_id=cls.company.id, lang="en_US")
+
+    @classmethod
     def _user(cls, env, login, groups):
-        return new_test_user(
-            env, login=login, groups=groups, company_id=cls.company.id, lang="en_US"
+        return role_user(
+            env, login, groups=groups, company_id=cls.company.id, lang="en_US"
         )
 
     @classmethod

@@ -86,7 +86,7 @@ class TestOpenData(ConferenceCase):
         self.assertEqual(row["ecart_kgco2e"], "5000.0000")
 
     def test_download_and_public_summary(self):
-        user = self._user(self.env, "conf_agent", "nm_carbon_budget.group_carbon_user")
+        user = self._role("conf_agent", "user")
         action = self.budget.with_user(user).action_nm_open_data_csv()
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
         attachment = self.env["ir.attachment"].browse(attachment_id)

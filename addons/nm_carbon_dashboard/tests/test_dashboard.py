@@ -8,9 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.base.tests.common import new_test_user
-
-GROUP = "nm_carbon_budget.group_carbon_"
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures, role_user
 
 
 def _pivot_args(pivot):
@@ -22,17 +20,16 @@ def _pivot_args(pivot):
     return pivot["domain"], groupby, aggregates
 
 
-class DashboardCase:
+class DashboardCase(NmFixtures):
     @classmethod
     def _users(cls):
-        cls.controller = new_test_user(
-            cls.env, "nm_dash_controller", groups=f"base.group_user,{GROUP}controller"
+        users = cls._nm_role_users(
+            "nm_dash", ("controller", "approver"), groups="base.group_user"
         )
-        cls.approver = new_test_user(
-            cls.env, "nm_dash_approver", groups=f"base.group_user,{GROUP}approver"
-        )
-        cls.agent = new_test_user(
-            cls.env, "nm_dash_agent", groups=f"base.group_user,{GROUP}user"
+        cls.controller = users["controller"]
+        cls.approver = users["approver"]
+        cls.agent = role_user(
+            cls.env, "nm_dash_agent", "user", groups="base.group_user"
         )
         cls.dashboard = cls.env.ref("nm_carbon_dashboard.spreadsheet_dashboard_carbon")
 
@@ -43,19 +40,11 @@ class TestCarbonDashboard(DashboardCase, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._users()
-        plan = cls.env["account.analytic.plan"].create(
-            {"name": "Directions (test dash)"}
-        )
+        plan = cls._nm_plan("Directions (test dash)")
         cls.env.company.carbon_plan_id = plan
-        cls.direction = cls.env["account.analytic.account"].create(
-            {"name": "Direction (test dash)", "plan_id": plan.id}
-        )
-        other_plan = cls.env["account.analytic.plan"].create(
-            {"name": "Autre (test dash)"}
-        )
-        cls.other = cls.env["account.analytic.account"].create(
-            {"name": "Autre (test dash)", "plan_id": other_plan.id}
-        )
+        cls.direction = cls._nm_directions(plan, "Direction (test dash)")
+        other_plan = cls._nm_plan("Autre (test dash)")
+        cls.other = cls._nm_directions(other_plan, "Autre (test dash)")
         Category = cls.env["nm.carbon.category"]
         cls.heating = Category.create({"name": "Chauffage (test dash)", "code": "TD-H"})
         cls.travel = Category.create(
@@ -173,9 +162,7 @@ class TestCarbonDashboardOpens(DashboardCase, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._users()
-        cls.env.company.carbon_plan_id = cls.env["account.analytic.plan"].create(
-            {"name": "Directions (test dash tour)"}
-        )
+        cls.env.company.carbon_plan_id = cls._nm_plan("Directions (test dash tour)")
         (cls.controller | cls.approver).write(
             {"company_ids": [Command.set(cls.env.company.ids)]}
         )

@@ -1,13 +1,14 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
 
-from odoo import Command
+from odoo.addons.nm_carbon_budget.tests.common import (
+    NmFixtures,
+    make_budget_line,
+    role_user,
+)
 
-from odoo.addons.base.tests.common import new_test_user
 
-
-class CarbonMisCase:
+class CarbonMisCase(NmFixtures):
     """Two directions, one in the Project plan (A), one in a plan of its own (B),
     two positions (energy by account and item, mobility by item only), analytic
     lines in Q1 and Q2 2026, one of them carried by both directions' plans.
@@ -29,17 +30,11 @@ class CarbonMisCase:
     @classmethod
     def _setup_carbon_mis(cls):
         cls.company = cls.env.company
-        Plan = cls.env["account.analytic.plan"]
-        cls.project_plan, _others = Plan._get_all_plans()
-        cls.plan_b = Plan.create({"name": "Directions (test MIS)"})
+        cls.project_plan = cls._nm_project_plan()
+        cls.plan_b = cls._nm_plan("Directions (test MIS)")
         cls.company.carbon_plan_id = cls.plan_b
-        Account = cls.env["account.analytic.account"]
-        cls.dir_a = Account.create(
-            {"name": "Direction A (test)", "plan_id": cls.project_plan.id}
-        )
-        cls.dir_b = Account.create(
-            {"name": "Direction B (test)", "plan_id": cls.plan_b.id}
-        )
+        cls.dir_a = cls._nm_directions(cls.project_plan, "Direction A (test)")
+        cls.dir_b = cls._nm_directions(cls.plan_b, "Direction B (test)")
         General = cls.env["account.account"]
         cls.acc_energy = General.create(
             {"code": "NMMIS1", "name": "Énergie (test)", "account_type": "expense"}
@@ -53,27 +48,11 @@ class CarbonMisCase:
         cls.cat_commute = Category.create(
             {"name": "Trajets (test)", "code": "TM-MOB-C", "parent_id": cls.cat_mob.id}
         )
-        Position = cls.env["account.budget.post"]
-        cls.pos_energy = Position.create(
-            {
-                "name": "Énergie (test MIS)",
-                "account_ids": [Command.set(cls.acc_energy.ids)],
-                "carbon_category_ids": [Command.set(cls.cat_energy.ids)],
-            }
+        cls.pos_energy = cls._nm_position(
+            "Énergie (test MIS)", accounts=cls.acc_energy, categories=cls.cat_energy
         )
-        cls.pos_mob = Position.create(
-            {
-                "name": "Mobilité (test MIS)",
-                "carbon_category_ids": [Command.set(cls.cat_mob.ids)],
-            }
-        )
-        cls.budget = cls.env["crossovered.budget"].create(
-            {
-                "name": "Budget 2026 (test MIS)",
-                "date_from": date(2026, 1, 1),
-                "date_to": date(2026, 12, 31),
-            }
-        )
+        cls.pos_mob = cls._nm_position("Mobilité (test MIS)", categories=cls.cat_mob)
+        cls.budget = cls._nm_budget("Budget 2026 (test MIS)")
         cls.planned = {
             (cls.dir_a, cls.pos_energy): (-4000.0, 1200.0),
             (cls.dir_a, cls.pos_mob): (0.0, 800.0),
@@ -119,29 +98,17 @@ class CarbonMisCase:
                 ) in enumerate(lines, start=1)
             ]
         )
-        group = "nm_carbon_budget.group_carbon_"
-        cls.controller = new_test_user(
-            cls.env, "nm_mis_controller", groups=f"base.group_user,{group}controller"
+        users = cls._nm_role_users(
+            "nm_mis", ("controller", "approver"), groups="base.group_user"
         )
-        cls.approver = new_test_user(
-            cls.env, "nm_mis_approver", groups=f"base.group_user,{group}approver"
-        )
-        cls.agent = new_test_user(
-            cls.env, "nm_mis_agent", groups=f"base.group_user,{group}user"
-        )
+        cls.controller = users["controller"]
+        cls.approver = users["approver"]
+        cls.agent = role_user(cls.env, "nm_mis_agent", "user", groups="base.group_user")
 
     @classmethod
     def _budget_line(cls, budget, direction, position, amount, kg, **dates):
-        return cls.env["crossovered.budget.lines"].create(
-            {
-                "crossovered_budget_id": budget.id,
-                "analytic_account_id": direction.id,
-                "general_budget_id": position.id,
-                "date_from": dates.get("date_from", budget.date_from),
-                "date_to": dates.get("date_to", budget.date_to),
-                "planned_amount": amount,
-                "planned_carbon_kg": kg,
-            }
+        return make_budget_line(
+            cls.env, budget, direction, position, amount, planned_kg=kg, **dates
         )
 
     def _create_mis(self, spread="line", user=None):

@@ -2,47 +2,42 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.tests import new_test_user
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures, role_user
 
 
-class TravelFixturesMixin:
-    """Own fixtures: a direction in a non-Project plan, a department, agents."""
+class TravelFixturesMixin(NmFixtures):
+    """Own fixtures on the shared ones: two directions in a non-Project plan, a
+    department each, a head, two agents and a controller."""
 
     @classmethod
     def _setup_travel_fixtures(cls):
         env = cls.env
-        cls.plan = env["account.analytic.plan"].create({"name": "Directions (test)"})
-        cls.account_culture = env["account.analytic.account"].create(
-            {"name": "Direction culture (test)", "plan_id": cls.plan.id}
+        cls.plan = cls._nm_plan("Directions (test)")
+        cls.account_culture, cls.account_other = cls._nm_directions(
+            cls.plan, "Direction culture (test)", "Direction sports (test)"
         )
-        cls.account_other = env["account.analytic.account"].create(
-            {"name": "Direction sports (test)", "plan_id": cls.plan.id}
+        internal = "base.group_user"
+        cls.user_head = role_user(
+            env, "nm_mob_head", "manager", groups=internal, name="Cheffe Culture"
         )
-        cls.user_head = new_test_user(
+        cls.user_agent = role_user(
             env,
-            login="nm_mob_head",
-            name="Cheffe Culture",
-            groups="base.group_user,nm_carbon_budget.group_carbon_manager",
-        )
-        cls.user_agent = new_test_user(
-            env,
-            login="nm_mob_agent",
+            "nm_mob_agent",
+            "user",
+            groups=internal,
             password="nm_mob_agent",
             name="Agent Un",
-            groups="base.group_user,nm_carbon_budget.group_carbon_user",
         )
-        cls.user_agent2 = new_test_user(
+        cls.user_agent2 = role_user(
             env,
-            login="nm_mob_agent2",
+            "nm_mob_agent2",
+            "user",
+            groups=internal,
             password="nm_mob_agent2",
             name="Agent Deux",
-            groups="base.group_user,nm_carbon_budget.group_carbon_user",
         )
-        cls.user_controller = new_test_user(
-            env,
-            login="nm_mob_controller",
-            name="Contrôleur",
-            groups="base.group_user,nm_carbon_budget.group_carbon_controller",
+        cls.user_controller = role_user(
+            env, "nm_mob_controller", "controller", groups=internal, name="Contrôleur"
         )
         Employee = env["hr.employee"]
         cls.employee_head = Employee.create(

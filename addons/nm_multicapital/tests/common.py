@@ -1,29 +1,24 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures
 
 
-class MultiCapitalCase(AccountTestInvoicingCommon):
+class MultiCapitalCase(NmFixtures, AccountTestInvoicingCommon):
     """Two directions in a plan of their own, a project in the Project plan and four
-    capitals in four units, built from scratch for each test class."""
+    capitals in four units, built from scratch for each test class on the shared
+    fixture's builders."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.group_ids += cls.env.ref(
-            "analytic.group_analytic_accounting"
-        ) | cls.env.ref("nm_carbon_budget.group_carbon_admin")
+        cls._nm_run_carbon_budget()
         cls.company = cls.env.company
-        cls.plan = cls.env["account.analytic.plan"].create(
-            {"name": "Directions (test)"}
+        cls.plan = cls._nm_plan("Directions (test)")
+        cls.dir_a, cls.dir_b = cls._nm_directions(
+            cls.plan, "Voirie (test)", "Sports (test)"
         )
-        Account = cls.env["account.analytic.account"]
-        cls.dir_a = Account.create({"name": "Voirie (test)", "plan_id": cls.plan.id})
-        cls.dir_b = Account.create({"name": "Sports (test)", "plan_id": cls.plan.id})
-        project_plan, _others = cls.env["account.analytic.plan"]._get_all_plans()
-        cls.project = Account.create(
-            {"name": "Parc (test)", "plan_id": project_plan.id}
-        )
+        cls.project = cls._nm_directions(cls._nm_project_plan(), "Parc (test)")
         Capital = cls.env["nm.capital"]
         cls.climate = Capital.create(
             {

@@ -6,22 +6,22 @@ from datetime import date, timedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
+from odoo.addons.nm_carbon_budget.tests.common import role_user
+
 
 def setup_progress_fixtures(cls):
     """Two operators (A and B) with a portal user each, a culture officer, and
     a signed convention per operator with an open review."""
     env = cls.env(context=dict(cls.env.context, tracking_disable=True))
     cls.env = env
-    cls.manager = new_test_user(
+    cls.manager = role_user(
         env,
-        login="pp_manager",
-        groups="nm_carbon_budget.group_carbon_manager",
+        "pp_manager",
+        "manager",
         name="Agnès Culture",
         email="agnes@example.com",
     )
-    cls.finance = new_test_user(
-        env, login="pp_finance", groups="nm_carbon_budget.group_carbon_user"
-    )
+    cls.finance = role_user(env, "pp_finance", "user")
     cls.operator_a = env["res.partner"].create(
         {"name": "Opérateur A", "is_company": True, "email": "a@example.com"}
     )

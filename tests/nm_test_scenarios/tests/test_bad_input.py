@@ -11,16 +11,17 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures
+
 
 @tagged("post_install", "-at_install")
-class TestBadInput(TransactionCase):
+class TestBadInput(NmFixtures, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        plan = env["account.analytic.plan"].create({"name": "Directions (entrées)"})
-        cls.direction = env["account.analytic.account"].create(
-            {"name": "Culture (entrées)", "plan_id": plan.id}
+        cls.direction = cls._nm_directions(
+            cls._nm_plan("Directions (entrées)"), "Culture (entrées)"
         )
         department = env["hr.department"].create(
             {"name": "Culture (entrées)", "analytic_account_id": cls.direction.id}

@@ -10,17 +10,18 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures
+
 FIELDS = ["capital_id", "analytic_account_id", "date", "quantity", "name"]
 
 
 @tagged("post_install", "-at_install")
-class TestCapitalEntryImport(TransactionCase):
+class TestCapitalEntryImport(NmFixtures, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        plan = cls.env["account.analytic.plan"].create({"name": "Sites (import)"})
-        cls.site = cls.env["account.analytic.account"].create(
-            {"name": "Parc des Rives (import)", "plan_id": plan.id}
+        cls.site = cls._nm_directions(
+            cls._nm_plan("Sites (import)"), "Parc des Rives (import)"
         )
         cls.water = cls.env.ref("nm_multicapital.nm_capital_water")
         cls.climate = cls.env.ref("nm_multicapital.nm_capital_climate")

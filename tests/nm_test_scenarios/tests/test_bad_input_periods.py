@@ -12,6 +12,8 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
 
+from odoo.addons.nm_carbon_budget.tests.common import NmFixtures
+
 
 def _fmt(env, day):
     """A date as the user reads it (the demo users read French)."""
@@ -19,30 +21,19 @@ def _fmt(env, day):
 
 
 @tagged("post_install", "-at_install")
-class TestPeriods(TransactionCase):
+class TestPeriods(NmFixtures, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        plan = env["account.analytic.plan"].create({"name": "Directions (périodes)"})
-        cls.direction = env["account.analytic.account"].create(
-            {"name": "Culture (périodes)", "plan_id": plan.id}
+        cls.direction = cls._nm_directions(
+            cls._nm_plan("Directions (périodes)"), "Culture (périodes)"
         )
-        cls.position = env["account.budget.post"].create(
-            {
-                "name": "Mobilité (périodes)",
-                "carbon_category_ids": [
-                    Command.set([env.ref("nm_carbon_budget.nm_carbon_category_mob").id])
-                ],
-            }
+        cls.position = cls._nm_position(
+            "Mobilité (périodes)",
+            categories=env.ref("nm_carbon_budget.nm_carbon_category_mob"),
         )
-        cls.budget = env["crossovered.budget"].create(
-            {
-                "name": "Budget 2026 (périodes)",
-                "date_from": date(2026, 1, 1),
-                "date_to": date(2026, 12, 31),
-            }
-        )
+        cls.budget = cls._nm_budget("Budget 2026 (périodes)")
         cls.line = cls._line(date(2026, 1, 1), date(2026, 12, 31))
         partner = env["res.partner"].create(
             {"name": "Théâtre (périodes)", "is_company": True}

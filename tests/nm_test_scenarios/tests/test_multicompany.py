@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.nm_carbon_budget.tests.common import role_user
 
 
 @tagged("post_install", "-at_install")
@@ -88,17 +90,19 @@ class TestTwoCompanies(TransactionCase):
                     "carbon_category_id": category.id,
                 }
             )
-        cls.user_a = new_test_user(
+        cls.user_a = role_user(
             env,
-            login="mc_user_a",
-            groups="base.group_user,nm_carbon_budget.group_carbon_controller",
+            "mc_user_a",
+            "controller",
+            groups="base.group_user",
             company_id=cls.company_a.id,
             company_ids=[Command.set(cls.company_a.ids)],
         )
-        cls.user_both = new_test_user(
+        cls.user_both = role_user(
             env,
-            login="mc_user_both",
-            groups="base.group_user,nm_carbon_budget.group_carbon_controller",
+            "mc_user_both",
+            "controller",
+            groups="base.group_user",
             company_id=cls.company_a.id,
             company_ids=[Command.set((cls.company_a | cls.company_b).ids)],
         )
@@ -330,27 +334,20 @@ class TestTwoCompaniesReports(TransactionCase):
                     "carbon_category_id": cls.mobility.id if kg else False,
                 }
             )
-        groups = "base.group_user,nm_carbon_budget.group_carbon_controller"
-        cls.user_a = new_test_user(
-            env,
-            login="mcr_user_a",
-            groups=groups,
-            company_id=cls.company_a.id,
-            company_ids=[Command.set(cls.company_a.ids)],
-        )
-        cls.user_b = new_test_user(
-            env,
-            login="mcr_user_b",
-            groups=groups,
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
-        cls.user_both = new_test_user(
-            env,
-            login="mcr_user_both",
-            groups=groups,
-            company_id=cls.company_a.id,
-            company_ids=[Command.set((cls.company_a | cls.company_b).ids)],
+        cls.user_a, cls.user_b, cls.user_both = (
+            role_user(
+                env,
+                login,
+                "controller",
+                groups="base.group_user",
+                company_id=company.id,
+                company_ids=[Command.set(companies.ids)],
+            )
+            for login, company, companies in (
+                ("mcr_user_a", cls.company_a, cls.company_a),
+                ("mcr_user_b", cls.company_b, cls.company_b),
+                ("mcr_user_both", cls.company_a, cls.company_a | cls.company_b),
+            )
         )
 
     @classmethod
