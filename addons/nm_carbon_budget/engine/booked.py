@@ -431,8 +431,14 @@ class BookedEngine:
         analytic lines of posted journal items of ``journals`` on the position's
         accounts that count for the line's analytic account (the rule above),
         within the line's dates and ``date_from``–``date_to``. The analytic line
-        holds the share of the journal item distributed to the account, each
-        share once (no reading of the distribution's JSON again)."""
+        holds the share of the journal item distributed to the account.
+
+        Each euro is given once: an analytic line to one budget line (the first,
+        when two lines hold its account and general account), and a journal item
+        distributed over several plans (each plan distributes the whole item) to
+        the lines of one plan only — the company's carbon reference plan first,
+        else the plan created first.
+        """
         budget_lines = budget_lines.filtered("analytic_account_id")
         if not budget_lines or not journals:
             return {}
@@ -446,9 +452,12 @@ class BookedEngine:
             if accounts is not None
             else SQL()
         )
+        reference = company.carbon_plan_id
         branches = [
             SQL(
-                """SELECT bl.id AS line_id, aml.account_id, -aal.amount AS amount
+                """SELECT bl.id AS line_id, aml.account_id, aml.id AS move_line_id,
+                          aal.id AS analytic_line_id, %s AS plan_rank,
+                          -aal.amount AS amount
                      FROM crossovered_budget_lines bl
                      JOIN account_budget_rel rel ON rel.budget_id = bl.general_budget_id
                      JOIN account_analytic_line aal
@@ -463,7 +472,8 @@ class BookedEngine:
                       AND aml.journal_id = ANY(%s)
                       %s
                     WHERE bl.id = ANY(%s)""",
-                SQL.identifier(column),
+                0 if plan == reference else plan.id,
+                SQL.identifier(plan._column_name()),
                 company.id,
                 date_from,
                 date_to,
@@ -471,14 +481,27 @@ class BookedEngine:
                 account_filter,
                 group.ids,
             )
-            for column, group in budget_lines.grouped(
-                lambda line: self.column(line.analytic_account_id)
+            for plan, group in budget_lines.grouped(
+                lambda line: line.analytic_account_id.root_plan_id
             ).items()
         ]
         self.env.cr.execute(
             SQL(
-                """SELECT line_id, account_id, SUM(amount)
-                     FROM (%s) spent GROUP BY line_id, account_id""",
+                """WITH spent AS (%s),
+                        once AS (
+                            SELECT DISTINCT ON (analytic_line_id) *
+                              FROM spent
+                          ORDER BY analytic_line_id, line_id
+                        ),
+                        ranked AS (
+                            SELECT *, MIN(plan_rank) OVER (
+                                          PARTITION BY move_line_id) AS first_rank
+                              FROM once
+                        )
+                 SELECT line_id, account_id, SUM(amount)
+                   FROM ranked
+                  WHERE plan_rank = first_rank
+               GROUP BY line_id, account_id""",
                 SQL(" UNION ALL ").join(branches),
             )
         )

@@ -130,7 +130,8 @@ class NmCapital(models.Model):
     def _climate_figures(self, accounts, date_from, date_to, company=None):
         """{analytic account id: (planned kgCO2e, booked kgCO2e)} of the climate
         capital: the carbon envelopes of the budget lines of the company on the
-        accounts, within the period (budgets not cancelled), and their booked
+        accounts meeting the period, as the fiche carbone selects them (budgets
+        not cancelled), and their booked
         kgCO2e from the booked engine — the same figures as the budget lines, the
         fiche carbone and the XLSX. Two queries whatever the number of accounts."""
         company = company or self.env.company
@@ -138,8 +139,8 @@ class NmCapital(models.Model):
             [
                 ("analytic_account_id", "in", accounts.ids),
                 ("company_id", "=", company.id),
-                ("date_from", ">=", date_from),
-                ("date_to", "<=", date_to),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
                 ("crossovered_budget_id.state", "!=", "cancel"),
             ]
         )

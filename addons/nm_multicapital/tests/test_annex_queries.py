@@ -146,3 +146,88 @@ class TestAnnexQueries(MultiCapitalCase):
             len([v for v in values if v["axis_id"] == self.axis_6.id]), 100
         )
         self.assertEqual(queries_100, queries_10)
+
+    def test_annex_rates_a_euro_once_over_two_plans(self):
+        """1,000 € on the second account, distributed 100 % to direction A and
+        100 % to the project (each plan distributes the whole item), both lines
+        overridden on axis 1: the euros are rated once, by the lines of one plan
+        (the carbon reference plan first, else the plan created first)."""
+        account = self.accounts[1]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2025-06-01",
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": account.id,
+                            "debit": 1000.0,
+                            "analytic_distribution": {
+                                str(self.dir_a.id): 100.0,
+                                str(self.project.id): 100.0,
+                            },
+                        }
+                    ),
+                    Command.create({"account_id": self.supplier.id, "credit": 1000.0}),
+                ],
+            }
+        )
+        move.action_post()
+        position = self.env["account.budget.post"].create(
+            {"name": "Mobilier (test)", "account_ids": [Command.set(account.ids)]}
+        )
+        lines = self.env["crossovered.budget.lines"].create(
+            [
+                {
+                    "crossovered_budget_id": self.budget_line.crossovered_budget_id.id,
+                    "general_budget_id": position.id,
+                    "analytic_account_id": analytic.id,
+                    "date_from": "2025-01-01",
+                    "date_to": "2025-12-31",
+                    "planned_amount": 1000.0,
+                }
+                for analytic in (self.dir_a, self.project)
+            ]
+        )
+        self.env["nm.green.budget.rating"].create(
+            [
+                {
+                    "axis_id": self.axis_1.id,
+                    "budget_line_id": line.id,
+                    "rating": rating,
+                    "justification": "Mobilier (test)",
+                }
+                for line, rating in zip(
+                    lines, ("neutral", "very_favorable"), strict=True
+                )
+            ]
+        )
+
+        def axis_1_rows():
+            _queries, values, total = self._computed()
+            self.assertEqual(total, 2000.0)
+            rows = [v for v in values if v["axis_id"] == self.axis_1.id]
+            self.assertFalse([v for v in rows if v["amount"] < 0], rows)
+            self.assertEqual(sum(v["amount"] for v in rows), 2000.0)
+            return {
+                (
+                    v["budget_line_id"] if "budget_line_id" in v else False,
+                    v["account_id"],
+                ): v["amount"]
+                for v in rows
+                if v["account_id"] == account.id
+            }
+
+        # no carbon reference plan: the Project plan (created first) rates them;
+        # the 100 € of the fixture keep the account rule
+        self.assertEqual(
+            axis_1_rows(),
+            {(lines[1].id, account.id): 1000.0, (False, account.id): 100.0},
+        )
+        # the company's carbon reference plan comes first: direction A rates them
+        self.company.carbon_plan_id = self.plan
+        self.assertEqual(
+            axis_1_rows(),
+            {(lines[0].id, account.id): 1000.0, (False, account.id): 100.0},
+        )

@@ -209,9 +209,20 @@ class NmGreenBudgetAnnex(models.TransientModel):
             ]
         )
         overrides = ratings.filtered("budget_line_id")
-        override_amounts = self._override_spending(
-            overrides.budget_line_id, accounts, company, date_from, date_to, journals
-        )
+        overrides_by_axis = overrides.grouped("axis_id")
+        # one query per axis with overrides (never per account): each axis rates
+        # every euro once, so its overrides share the euros among themselves
+        override_amounts = {
+            axis: self._override_spending(
+                axis_overrides.budget_line_id,
+                accounts,
+                company,
+                date_from,
+                date_to,
+                journals,
+            )
+            for axis, axis_overrides in overrides_by_axis.items()
+        }
         unrated_text = self.env._("No rating rule covers this account yet.")
         # one read of the accounts' codes, whatever their number
         codes = {
@@ -220,7 +231,6 @@ class NmGreenBudgetAnnex(models.TransientModel):
             .with_company(company)
             .browse(spending)
         }
-        overrides_by_axis = overrides.grouped("axis_id")
         values = []
         for axis in scope.axis_ids:
             axis_ratings = ratings.filtered(lambda r, axis=axis: r.axis_id == axis)
@@ -233,7 +243,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
             for account_id, amount in spending.items():
                 rest = amount
                 for override in axis_overrides:
-                    part = override_amounts.get(
+                    part = override_amounts[axis].get(
                         (override.budget_line_id.id, account_id), 0.0
                     )
                     if not part:
