@@ -5,7 +5,7 @@
     "summary": "Capitals other than carbon (land, water, social) kept in their own "
     "units, capital budgets with thresholds, CARE preservation costs, debt and "
     "integrated result, budget vert ratings and annex",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
     "author": "Nouvelles Mesures",

@@ -42,6 +42,10 @@ DROPPED_TABLES = {"nm_carbon_trajectory_point"}
 # tiers rewritten (checked by _verify_routes)
 # nm_multicapital 19.0.2.0.0: the legal budget vert scopes reloaded from the decree
 RELOADED_TABLES = ("nm_green_budget_scope",)
+# nm_multicapital 19.0.2.1.0: the climate capital's budget lines removed (it reads
+# the budget lines' carbon envelopes), kept row for row in a legacy table
+CAPITAL_LINE_TABLE = "nm_capital_budget_line"
+CLIMATE_LEGACY_TABLE = "openupgrade_legacy_19_0_climate_budget_line"
 # nm_progress_plan 19.0.1.1.0: one evidence file became several
 MEASURE_TABLE = "nm_progress_measure"
 OLD_EVIDENCE = "evidence_attachment_id"
@@ -160,7 +164,10 @@ def verify(path):
             continue
         columns = [c for c in _columns(cr, table) if c in old["columns"]]
         new_rows = _rows(cr, table, set(columns))
-        lost = sorted(set(old["rows"]) - set(new_rows), key=str)
+        lost = sorted(
+            set(old["rows"]) - set(new_rows) - _climate_line_keys(before, table),
+            key=str,
+        )
         if lost:
             failures.append(f"{table}: {len(lost)} row(s) lost, e.g. {lost[:5]}")
         for key, old_row in old["rows"].items():
@@ -183,6 +190,7 @@ def verify(path):
     failures += _verify_scopes()
     failures += _verify_routes()
     failures += _verify_factor_codes()
+    failures += _verify_climate_lines(cr, before)
     versions = _versions(cr)
     for name, version in sorted(before["__versions__"].items()):
         print(f"NM_UPGRADE_VERSION {name} {version} -> {versions.get(name)}")
@@ -242,6 +250,52 @@ def _verify_routes():
     if any("elected" in (name or "") for name in names.mapped("name")):
         failures.append(f"a tier keeps the former name: {names.mapped('name')}")
     print(f"NM_UPGRADE_ROUTES {len(Amendment.search([]))} DM route(s) checked")
+    return failures
+
+
+def _climate_line_keys(before, table):
+    """Keys of the climate capital budget lines before the upgrade (the
+    19.0.2.1.0 migration removes them), for ``table`` only."""
+    if table != CAPITAL_LINE_TABLE:
+        return set()
+    climate = {
+        row["id"]
+        for row in before.get("nm_capital", {}).get("rows", {}).values()
+        if row.get("source") == "carbon"
+    }
+    return {
+        key
+        for key, row in before[CAPITAL_LINE_TABLE]["rows"].items()
+        if row.get("capital_id") in climate
+    }
+
+
+def _verify_climate_lines(cr, before):
+    """nm_multicapital 19.0.2.1.0: no capital budget line of the climate capital
+    is left, each former one is kept in the legacy table with its quantity."""
+    if CAPITAL_LINE_TABLE not in before:
+        return []
+    expected = {
+        int(key): before[CAPITAL_LINE_TABLE]["rows"][key]["planned_qty"]
+        for key in _climate_line_keys(before, CAPITAL_LINE_TABLE)
+    }
+    failures = []
+    cr.execute(
+        "SELECT COUNT(*) FROM nm_capital_budget_line line"
+        " JOIN nm_capital capital ON capital.id = line.capital_id"
+        " WHERE capital.source = 'carbon'"
+    )
+    [(left,)] = cr.fetchall()
+    if left:
+        failures.append(f"{left} climate capital budget line(s) left")
+    cr.execute("SELECT to_regclass(%s)", [CLIMATE_LEGACY_TABLE])
+    if not cr.fetchone()[0]:
+        return [*failures, f"no legacy table {CLIMATE_LEGACY_TABLE}"]
+    cr.execute(f'SELECT id, planned_qty FROM "{CLIMATE_LEGACY_TABLE}"')  # noqa: S608
+    kept = dict(cr.fetchall())
+    if kept != expected:
+        failures.append(f"climate budget lines not kept: {kept} != {expected}")
+    print(f"NM_UPGRADE_CLIMATE {len(expected)} climate capital budget line(s) moved")
     return failures
 
 

@@ -1,10 +1,10 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.safe_eval import safe_eval
+
+from ..engine import BookedEngine
 
 
 class AccountAnalyticAccount(models.Model):
@@ -70,25 +70,15 @@ class AccountAnalyticAccount(models.Model):
 
     @api.depends_context("from_date", "to_date")
     def _compute_carbon_kg(self):
-        domain = [("company_id", "in", [False, *self.env.companies.ids])]
-        if self.env.context.get("from_date"):
-            domain.append(("date", ">=", self.env.context["from_date"]))
-        if self.env.context.get("to_date"):
-            domain.append(("date", "<=", self.env.context["to_date"]))
-        totals = defaultdict(float)
-        for plan, accounts in self.grouped("plan_id").items():
-            if not plan:
-                continue
-            column = plan._column_name()
-            # A direction's total is the aggregate every agent reads on its fiche
-            # carbone; the analytic lines themselves stay out of an agent's reach.
-            lines = self.env["account.analytic.line"].sudo()
-            for account, carbon_kg in lines._read_group(
-                domain + [(column, "in", accounts.ids)],
-                [column],
-                ["carbon_kg:sum"],
-            ):
-                totals[account.id] += carbon_kg
+        # A direction's total is the aggregate every agent reads on its fiche
+        # carbone; the analytic lines themselves stay out of an agent's reach.
+        totals = BookedEngine(self.env).carbon_by_account(
+            self,
+            companies=[False, *self.env.companies.ids],
+            date_from=self.env.context.get("from_date"),
+            date_to=self.env.context.get("to_date"),
+            sudo=True,
+        )
         for account in self:
             account.carbon_kg = totals.get(account.id, 0.0)
 

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import BookedEngine
 from ..tools import carbon
 
 CARBON_SOURCES = [
@@ -275,6 +276,4 @@ class AccountAnalyticLine(models.Model):
                     "the Carbon budget settings first."
                 )
             )
-        full_domain = list(domain or []) + [(plan._column_name(), "!=", False)]
-        [(total,)] = self._read_group(full_domain, [], ["carbon_kg:sum"])
-        return total or 0.0
+        return BookedEngine(self.env).carbon_total(domain, plan)

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from ..engine import BookedEngine
 from ..tools import carbon
 
 HORIZON_YEAR = 2050
@@ -120,26 +121,9 @@ class NmCarbonTrajectory(models.Model):
         """Booked kgCO2e per year on the direction, or on the company's carbon
         reference plan for the whole organisation, in one grouped query."""
         self.ensure_one()
-        lines = self.env["account.analytic.line"]
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("date", ">=", f"{first}-01-01"),
-            ("date", "<=", f"{last}-12-31"),
-        ]
-        if self.analytic_account_id:
-            column = self.analytic_account_id.root_plan_id._column_name()
-            domain.append((column, "=", self.analytic_account_id.id))
-        else:
-            plan = self.company_id.carbon_plan_id
-            if not plan:
-                return {}
-            domain.append((plan._column_name(), "!=", False))
-        return {
-            date_year.year: total
-            for date_year, total in lines._read_group(
-                domain, ["date:year"], ["carbon_kg:sum"]
-            )
-        }
+        return BookedEngine(self.env).carbon_by_year(
+            self.company_id, first, last, account=self.analytic_account_id
+        )
 
 
 # what the trajectory queries read, flushed before they run
@@ -159,58 +143,8 @@ TRAJECTORY_DEPENDS = {
 
 
 def _booked_query(env):
-    """SQL of the kgCO2e booked per trajectory and year, read from the analytic
-    lines when queried: a direction's trajectory sums the column of its account's
-    plan; the organisation's sums the company's carbon reference plan (one plan,
-    so a journal item split over several plans counts once)."""
-    project_plan, other_plans = env["account.analytic.plan"]._get_all_plans()
-    branches = []
-    for plan in project_plan | other_plans:
-        column = SQL.identifier("line", plan._column_name())
-        branches.append(
-            SQL(
-                """
-                SELECT traj.id AS trajectory_id,
-                       EXTRACT(YEAR FROM line.date)::int AS year,
-                       line.carbon_kg
-                  FROM nm_carbon_trajectory traj
-                  JOIN account_analytic_account account
-                    ON account.id = traj.analytic_account_id
-                   AND account.root_plan_id = %(plan)s
-                  JOIN account_analytic_line line
-                    ON %(column)s = traj.analytic_account_id
-                   AND line.company_id = traj.company_id
-                UNION ALL
-                SELECT traj.id, EXTRACT(YEAR FROM line.date)::int, line.carbon_kg
-                  FROM nm_carbon_trajectory traj
-                  JOIN res_company company
-                    ON company.id = traj.company_id
-                   AND company.carbon_plan_id = %(plan)s
-                  JOIN account_analytic_line line
-                    ON %(column)s IS NOT NULL
-                   AND line.company_id = traj.company_id
-                 WHERE traj.analytic_account_id IS NULL
-                """,
-                plan=plan.id,
-                column=column,
-            )
-        )
-    if not branches:
-        return SQL(
-            "SELECT NULL::int AS trajectory_id, NULL::int AS year, 0.0 AS carbon_kg "
-            "WHERE FALSE"
-        )
-    return SQL(
-        """
-        SELECT booked.trajectory_id, booked.year, SUM(booked.carbon_kg) AS carbon_kg
-          FROM (%s) booked
-          JOIN nm_carbon_trajectory traj ON traj.id = booked.trajectory_id
-         WHERE booked.year >= traj.baseline_year
-           AND COALESCE(booked.carbon_kg, 0) != 0
-         GROUP BY booked.trajectory_id, booked.year
-        """,
-        SQL(" UNION ALL ").join(branches),
-    )
+    """SQL of the kgCO2e booked per trajectory and year (the engine's rule)."""
+    return BookedEngine(env).trajectory_booked_query()
 
 
 def _years_query(env):

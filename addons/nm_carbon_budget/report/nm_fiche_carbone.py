@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..engine import BookedEngine
 from ..tools import carbon
 
 
@@ -31,7 +32,7 @@ class NmFicheCarbone(models.AbstractModel):
 
     def _fiche(self, direction, year):
         company = direction.company_id or self.env.company
-        column = direction.root_plan_id._column_name()
+        engine = BookedEngine(self.env)
         footprint = [
             {
                 "item": category.display_name
@@ -39,16 +40,8 @@ class NmFicheCarbone(models.AbstractModel):
                 else self.env._("Not classified"),
                 "kg": kg,
             }
-            for category, kg in self.env["account.analytic.line"]._read_group(
-                [
-                    (column, "=", direction.id),
-                    ("company_id", "=", company.id),
-                    ("date", ">=", f"{year - 1}-01-01"),
-                    ("date", "<=", f"{year - 1}-12-31"),
-                    ("carbon_kg", "!=", 0),
-                ],
-                ["carbon_category_id"],
-                ["carbon_kg:sum"],
+            for category, kg in engine.carbon_by_item(
+                direction, company, f"{year - 1}-01-01", f"{year - 1}-12-31"
             )
         ]
         footprint.sort(key=lambda row: -row["kg"])

@@ -1,7 +1,8 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.tools import SQL
+
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
 
 
 class NmCarbonItemReport(models.Model):
@@ -38,33 +39,4 @@ class NmCarbonItemReport(models.Model):
 
     @property
     def _table_query(self):
-        companies = (
-            self.env["res.company"].sudo().search([("carbon_plan_id", "!=", False)])
-        )
-        columns = [(c.id, c.carbon_plan_id._column_name()) for c in companies]
-        self.env["account.analytic.line"].flush_model(
-            list({column for _company, column in columns})
-        )
-        branches = [
-            SQL(
-                """SELECT MIN(aal.id) AS id, aal.company_id, aal.carbon_category_id,
-                          aal.%(column)s AS analytic_account_id,
-                          date_trunc('month', aal.date)::date AS date,
-                          SUM(aal.carbon_kg) AS carbon_kg
-                     FROM account_analytic_line aal
-                    WHERE aal.company_id = %(company)s
-                      AND aal.%(column)s IS NOT NULL
-                 GROUP BY aal.company_id, aal.carbon_category_id, aal.%(column)s,
-                          date_trunc('month', aal.date)""",
-                column=SQL.identifier(column),
-                company=company_id,
-            )
-            for company_id, column in columns
-        ]
-        if not branches:
-            return SQL(
-                "SELECT NULL::int AS id, NULL::int AS company_id, "
-                "NULL::int AS carbon_category_id, NULL::int AS analytic_account_id, "
-                "NULL::date AS date, 0.0 AS carbon_kg WHERE FALSE"
-            )
-        return SQL(" UNION ALL ").join(branches)
+        return BookedEngine(self.env).item_report_query()

@@ -1,7 +1,8 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.tools import SQL
+
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
 
 
 class NmCarbonMisLine(models.Model):
@@ -9,7 +10,7 @@ class NmCarbonMisLine(models.Model):
 
     One row per analytic line, per root analytic plan whose column holds an account
     (the direction), per budgetary position the line counts on — the rule of the
-    budget lines' booked figures (``crossovered.budget.lines._practical_figures``):
+    budget lines' booked figures (``BookedEngine.budget_line_figures``):
     the € when the line's general account is one of the position's accounts, the
     kgCO2e also when its emission item (or an item above it) is one of the
     position's items. MIS Builder's "accounts" are therefore budgetary positions.
@@ -85,82 +86,6 @@ class NmCarbonMisLine(models.Model):
 
     def _nm_query(self):
         """The rows, built at each query so that a new analytic plan (a new column
-        of account.analytic.line) is read without reinstalling anything."""
-        Line = self.env["account.analytic.line"]
-        Position = self.env["account.budget.post"]
-        plans = (
-            self.env["account.analytic.plan"]
-            .sudo()
-            .search([("parent_id", "=", False)], order="id")
-        )
-        columns = [(plan.id, plan._column_name()) for plan in plans]
-        Line.flush_model([column for _plan, column in columns])
-        accounts_field = Position._fields["account_ids"]
-        categories_field = Position._fields["carbon_category_ids"]
-        # any position id fits in this many slots of the row id
-        [(max_position,)] = (
-            Position.sudo()
-            .with_context(active_test=False)
-            ._read_group([], [], ["id:max"])
-        )
-        slots = (max_position or 0) + 1
-        if not columns:
-            return SQL(
-                "SELECT NULL::bigint AS id, NULL::int AS analytic_line_id, "
-                "NULL::varchar AS name, NULL::date AS date, NULL::int AS company_id, "
-                "NULL::int AS analytic_account_id, NULL::int AS plan_id, "
-                "NULL::int AS account_id, NULL::int AS general_account_id, "
-                "NULL::int AS carbon_category_id, 0.0 AS amount, 0.0 AS carbon_kg, "
-                "0.0 AS debit, 0.0 AS credit, 0.0 AS balance WHERE FALSE"
-            )
-        directions = SQL(", ").join(
-            SQL("(%s, %s, aal.%s)", index, plan_id, SQL.identifier(column))
-            for index, (plan_id, column) in enumerate(columns)
-        )
-        return SQL(
-            """
-            SELECT ((aal.id::bigint * %(plans)s + d.plan_index) * %(slots)s
-                    + m.position_id) AS id,
-                   aal.id AS analytic_line_id, aal.name, aal.date, aal.company_id,
-                   d.analytic_account_id, d.plan_id, m.position_id AS account_id,
-                   aal.general_account_id, aal.carbon_category_id,
-                   CASE WHEN m.by_account THEN aal.amount ELSE 0.0 END AS amount,
-                   aal.carbon_kg,
-                   CASE WHEN m.by_account THEN GREATEST(aal.amount, 0.0)
-                        ELSE 0.0 END AS debit,
-                   CASE WHEN m.by_account THEN GREATEST(-aal.amount, 0.0)
-                        ELSE 0.0 END AS credit,
-                   CASE WHEN m.by_account THEN aal.amount ELSE 0.0 END AS balance
-              FROM account_analytic_line aal
-        CROSS JOIN LATERAL (VALUES %(directions)s)
-                AS d(plan_index, plan_id, analytic_account_id)
-              JOIN LATERAL (
-                    SELECT rel.%(acc_position)s AS position_id, TRUE AS by_account
-                      FROM %(acc_rel)s rel
-                     WHERE rel.%(acc_account)s = aal.general_account_id
-                 UNION ALL
-                    SELECT crel.%(cat_position)s, FALSE
-                      FROM %(cat_rel)s crel
-                      JOIN nm_carbon_category parent
-                        ON parent.id = crel.%(cat_category)s
-                      JOIN nm_carbon_category child
-                        ON child.parent_path LIKE parent.parent_path || '%%'
-                     WHERE child.id = aal.carbon_category_id
-                       AND NOT EXISTS (
-                           SELECT 1 FROM %(acc_rel)s arel
-                            WHERE arel.%(acc_position)s = crel.%(cat_position)s
-                              AND arel.%(acc_account)s = aal.general_account_id)
-                  GROUP BY crel.%(cat_position)s
-                   ) m ON TRUE
-             WHERE d.analytic_account_id IS NOT NULL
-            """,
-            plans=len(columns),
-            slots=slots,
-            directions=directions,
-            cat_rel=SQL.identifier(categories_field.relation),
-            cat_position=SQL.identifier(categories_field.column1),
-            cat_category=SQL.identifier(categories_field.column2),
-            acc_rel=SQL.identifier(accounts_field.relation),
-            acc_position=SQL.identifier(accounts_field.column1),
-            acc_account=SQL.identifier(accounts_field.column2),
-        )
+        of account.analytic.line) is read without reinstalling anything: the
+        booked engine's rule (``nm_carbon_budget/engine/booked.py``)."""
+        return BookedEngine(self.env).mis_rows_query()

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
+
 CAPITAL_KINDS = [
     ("climate", "Climate"),
     ("natural", "Natural"),
@@ -44,7 +46,7 @@ class NmCapital(models.Model):
         required=True,
         default="entries",
         help="Where booked quantities come from: capital entries, or for the climate "
-        "capital the kgCO2e of the carbon analytic lines.",
+        "capital the carbon envelopes of the budget lines and their booked kgCO2e.",
     )
     threshold_type = fields.Selection(
         THRESHOLD_TYPES,
@@ -109,6 +111,48 @@ class NmCapital(models.Model):
         action["domain"] = [("capital_id", "=", self.id)]
         action["context"] = {"default_capital_id": self.id}
         return action
+
+    def action_view_carbon_envelopes(self):
+        """The climate capital's budget: the carbon envelopes of the budget lines
+        (one carbon budget, never a second envelope on capital budget lines)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "nm_carbon_budget.crossovered_budget_lines_action_carbon"
+        )
+        action["domain"] = [("planned_carbon_kg", "!=", 0)]
+        if self.analytic_account_id:
+            action["domain"].append(
+                ("analytic_account_id", "=", self.analytic_account_id.id)
+            )
+        return action
+
+    @api.model
+    def _climate_figures(self, accounts, date_from, date_to, company=None):
+        """{analytic account id: (planned kgCO2e, booked kgCO2e)} of the climate
+        capital: the carbon envelopes of the budget lines of the company on the
+        accounts meeting the period, as the fiche carbone selects them (budgets
+        not cancelled), and their booked
+        kgCO2e from the booked engine — the same figures as the budget lines, the
+        fiche carbone and the XLSX. Two queries whatever the number of accounts."""
+        company = company or self.env.company
+        lines = self.env["crossovered.budget.lines"].search(
+            [
+                ("analytic_account_id", "in", accounts.ids),
+                ("company_id", "=", company.id),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+                ("crossovered_budget_id.state", "!=", "cancel"),
+            ]
+        )
+        figures = BookedEngine(self.env).budget_line_figures(lines)
+        result = {account.id: (0.0, 0.0) for account in accounts}
+        for line in lines:
+            planned, booked = result[line.analytic_account_id.id]
+            result[line.analytic_account_id.id] = (
+                planned + line.planned_carbon_kg,
+                booked + figures.get(line.id, (0.0, 0.0))[1],
+            )
+        return result
 
     @api.model
     def _single_capital_sum_sql(self, records, query, fname):

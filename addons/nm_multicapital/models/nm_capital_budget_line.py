@@ -1,11 +1,11 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
-
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
 from odoo.addons.nm_carbon_budget.tools import carbon
 
 from ..tools import multicapital
@@ -28,7 +28,12 @@ class NmCapitalBudgetLine(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     capital_id = fields.Many2one(
-        "nm.capital", required=True, index=True, ondelete="restrict", check_company=True
+        "nm.capital",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain=[("source", "=", "entries")],
     )
     capital_kind = fields.Selection(
         related="capital_id.kind", store=True, string="Kind"
@@ -58,8 +63,7 @@ class NmCapitalBudgetLine(models.Model):
         string="Booked quantity",
         compute="_compute_booked_qty",
         digits=(16, 2),
-        help="Entries of the capital on the analytic account over the period; for "
-        "the climate capital, the kgCO2e of the carbon analytic lines.",
+        help="Entries of the capital on the analytic account over the period.",
     )
     remaining_qty = fields.Float(
         string="Remaining quantity", compute="_compute_booked_qty", digits=(16, 2)
@@ -113,87 +117,60 @@ class NmCapitalBudgetLine(models.Model):
             )
 
     def _search_threshold_status(self, operator, value):
+        """Lines by threshold status in one SQL query: the booked quantities of
+        the engine beside each line's planned quantity and its capital's
+        threshold type, the status decided in SQL as ``threshold_status`` does,
+        instead of computing the status of every line."""
         if operator not in ("in", "not in"):
             return NotImplemented
-        lines = self.search([])
-        matching = lines.filtered(lambda line: line.threshold_status in value)
-        if operator == "in":
-            return Domain("id", "in", matching.ids)
-        return Domain("id", "not in", matching.ids)
+        self.flush_model(["capital_id", "planned_qty", "company_id"])
+        self.env["nm.capital"].flush_model(["threshold_type"])
+        engine = BookedEngine(self.env)
+        engine._flush_entries()
+        booked = engine.capital_quantities_sql()
+        matching = SQL(
+            """SELECT bl.id
+                 FROM nm_capital_budget_line bl
+                 JOIN nm_capital capital ON capital.id = bl.capital_id
+                 JOIN (%(booked)s) booked ON booked.id = bl.id
+                WHERE (CASE
+                        WHEN COALESCE(bl.planned_qty, 0) = 0 THEN 'none'
+                        WHEN capital.threshold_type = 'floor' THEN
+                             CASE WHEN booked.quantity < bl.planned_qty
+                                  THEN 'crossed' ELSE 'ok' END
+                        WHEN booked.quantity > bl.planned_qty THEN 'crossed'
+                        WHEN booked.quantity >= bl.planned_qty * %(ratio)s
+                             THEN 'warning'
+                        ELSE 'ok'
+                       END) = ANY(%(statuses)s)""",
+            booked=booked,
+            ratio=multicapital.WARNING_RATIO,
+            statuses=list(value),
+        )
+        return Domain("id", operator, SQL("(%s)", matching))
 
     def _booked_quantities(self):
-        """{line id: booked quantity} for all lines, one grouped query per source.
-
-        Capitals kept in entries sum the entries of the capital on the line's
-        analytic account within its dates; the climate capital sums carbon_kg of the
-        analytic lines whose column for the account's plan holds the account. Only
-        the line's company counts, even on an account shared between companies.
-        """
+        """{line id: booked quantity}: the entries of the capital on the line's
+        analytic account within its dates and company, one query (the booked
+        engine). The climate capital has no capital budget line: it reads the
+        carbon envelopes of the budget lines (``nm.capital._climate_figures``)."""
         lines = self.browse(
             {line._origin.id for line in self if isinstance(line._origin.id, int)}
         )
-        if not lines:
-            return {}
-        self.env["nm.capital.entry"].flush_model(
-            ["capital_id", "analytic_account_id", "date", "quantity", "company_id"]
-        )
-        self.env["account.analytic.line"].flush_model(
-            [
-                "carbon_kg",
-                "date",
-                "company_id",
-                *self.env["account.analytic.line"]._get_plan_fnames(),
-            ]
-        )
-        lines.flush_recordset(
-            ["capital_id", "analytic_account_id", "date_from", "date_to", "company_id"]
-        )
-        result = defaultdict(float)
-        by_source = lines.grouped(lambda line: line.capital_id.source)
-        if by_source.get("entries"):
-            self.env.cr.execute(
-                SQL(
-                    """SELECT bl.id, SUM(e.quantity)
-                         FROM nm_capital_budget_line bl
-                         JOIN nm_capital_entry e
-                           ON e.capital_id = bl.capital_id
-                          AND e.analytic_account_id = bl.analytic_account_id
-                          AND e.company_id = bl.company_id
-                          AND e.date BETWEEN bl.date_from AND bl.date_to
-                        WHERE bl.id = ANY(%s)
-                     GROUP BY bl.id""",
-                    by_source["entries"].ids,
+        return BookedEngine(self.env).capital_quantities(lines)
+
+    @api.constrains("capital_id")
+    def _check_not_climate(self):
+        for line in self:
+            if line.capital_id.source == "carbon":
+                raise ValidationError(
+                    self.env._(
+                        "The capital “%(capital)s” reads the carbon envelopes of the "
+                        "budget lines: set the direction's envelope as planned kgCO2e "
+                        "on its budget lines, not as a capital budget line.",
+                        capital=line.capital_id.display_name,
+                    )
                 )
-            )
-            result.update(self.env.cr.fetchall())
-        if by_source.get("carbon"):
-            by_column = defaultdict(list)
-            for line in by_source["carbon"]:
-                by_column[line.analytic_account_id.root_plan_id._column_name()].append(
-                    line.id
-                )
-            branches = [
-                SQL(
-                    """SELECT bl.id AS line_id, aal.carbon_kg
-                         FROM nm_capital_budget_line bl
-                         JOIN account_analytic_line aal
-                           ON aal.%s = bl.analytic_account_id
-                          AND aal.company_id = bl.company_id
-                          AND aal.date BETWEEN bl.date_from AND bl.date_to
-                        WHERE bl.id = ANY(%s)""",
-                    SQL.identifier(column),
-                    line_ids,
-                )
-                for column, line_ids in by_column.items()
-            ]
-            self.env.cr.execute(
-                SQL(
-                    "SELECT line_id, SUM(carbon_kg) FROM (%s) booked GROUP BY line_id",
-                    SQL(" UNION ALL ").join(branches),
-                )
-            )
-            result.update(self.env.cr.fetchall())
-        return result
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec == "planned_qty:sum":

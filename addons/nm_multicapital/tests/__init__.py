@@ -5,3 +5,4 @@ from . import test_arbitration
 from . import test_ui
 from . import test_green_budget_decree
 from . import test_integrated_result
+from . import test_annex_queries

@@ -5,11 +5,15 @@ from datetime import date
 from lxml import etree
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.nm_carbon_budget.tools import carbon
+
+from ..tools import multicapital
 from .common import MultiCapitalCase
 
 
@@ -20,10 +24,41 @@ class TestCapitalBudget(MultiCapitalCase):
         super().setUpClass()
         # carbon of direction A in 2026: 100 + 50.5 = 150.5 kgCO2e; the line of
         # 2025 and the one of direction B stay out
-        cls._carbon_line(cls.dir_a, "2026-03-01", 100.0)
-        cls._carbon_line(cls.dir_a, "2026-06-30", 50.5)
-        cls._carbon_line(cls.dir_a, "2025-12-31", 1000.0)
-        cls._carbon_line(cls.dir_b, "2026-04-01", 7.0)
+        cls.item = cls.env["nm.carbon.category"].create(
+            {"name": "Déplacements (test)", "code": "T-CAP-DEPL"}
+        )
+        for account, day, carbon_kg in (
+            (cls.dir_a, "2026-03-01", 100.0),
+            (cls.dir_a, "2026-06-30", 50.5),
+            (cls.dir_a, "2025-12-31", 1000.0),
+            (cls.dir_b, "2026-04-01", 7.0),
+        ):
+            cls._carbon_line(account, day, carbon_kg).carbon_category_id = cls.item
+        # the climate capital's envelope is the budget line's carbon envelope
+        position = cls.env["account.budget.post"].create(
+            {
+                "name": "Déplacements (test)",
+                "carbon_category_ids": [Command.set(cls.item.ids)],
+            }
+        )
+        budget = cls.env["crossovered.budget"].create(
+            {
+                "name": "Budget 2026 (test)",
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+            }
+        )
+        cls.carbon_line = cls.env["crossovered.budget.lines"].create(
+            {
+                "crossovered_budget_id": budget.id,
+                "general_budget_id": position.id,
+                "analytic_account_id": cls.dir_a.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-12-31",
+                "planned_amount": 0.0,
+                "planned_carbon_kg": 200.0,
+            }
+        )
         # land of direction A in 2026: 300 − 120 (renaturation) = 180 m²
         cls._entry(cls.land, cls.dir_a, "2026-02-01", 300.0)
         cls._entry(cls.land, cls.dir_a, "2026-05-01", -120.0)
@@ -35,15 +70,13 @@ class TestCapitalBudget(MultiCapitalCase):
         cls._entry(cls.training, cls.dir_a, "2026-09-01", 35.0)
         # an entry on an account of the Project plan counts on its own account
         cls._entry(cls.land, cls.project, "2026-07-01", 12.0)
-        cls.line_climate = cls._budget_line(cls.climate, cls.dir_a, 200.0)
         cls.line_land = cls._budget_line(cls.land, cls.dir_a, 150.0)
         cls.line_land_b = cls._budget_line(cls.land, cls.dir_b, 100.0)
         cls.line_water = cls._budget_line(cls.water, cls.dir_a, 44.0)
         cls.line_training = cls._budget_line(cls.training, cls.dir_a, 100.0)
         cls.line_project = cls._budget_line(cls.land, cls.project, 20.0)
         cls.lines = (
-            cls.line_climate
-            | cls.line_land
+            cls.line_land
             | cls.line_land_b
             | cls.line_water
             | cls.line_training
@@ -54,16 +87,68 @@ class TestCapitalBudget(MultiCapitalCase):
         # an empty aggregate (NULL in SQL) — not 0.0, which would be a sum
         self.assertTrue(value is None or value is False, f"{value!r} is a total")
 
-    def test_climate_booked_equals_carbon_lines(self):
-        self.assertAlmostEqual(self.line_climate.booked_qty, 150.5)
+    def _climate(self, accounts=None):
+        return self.env["nm.capital"]._climate_figures(
+            accounts or self.dir_a | self.dir_b, "2026-01-01", "2026-12-31"
+        )
+
+    def test_climate_reads_the_carbon_envelopes(self):
+        # one carbon budget: the climate capital's planned kgCO2e is the budget
+        # line's envelope, its booked kgCO2e the budget line's (150.5)
+        planned, booked = self._climate()[self.dir_a.id]
+        self.assertEqual(planned, 200.0)
+        self.assertAlmostEqual(booked, 150.5)
+        self.assertAlmostEqual(booked, self.carbon_line.practical_carbon_kg)
         # the same figure as the core's carbon of the direction over the period
         direction = self.dir_a.with_context(
             from_date="2026-01-01", to_date="2026-12-31"
         )
-        self.assertAlmostEqual(self.line_climate.booked_qty, direction.carbon_kg)
+        self.assertAlmostEqual(booked, direction.carbon_kg)
         # 150.5 / 200 = 75.25 %, below 90 %: within threshold
-        self.assertAlmostEqual(self.line_climate.percentage, 75.25)
-        self.assertEqual(self.line_climate.threshold_status, "ok")
+        self.assertAlmostEqual(carbon.share_used(booked, planned), 75.25)
+        self.assertEqual(
+            multicapital.threshold_status(self.climate.threshold_type, planned, booked),
+            "ok",
+        )
+        # direction B has carbon but no envelope: nothing planned, 0 booked on
+        # budget lines (no second envelope anywhere)
+        self.assertEqual(self._climate()[self.dir_b.id], (0.0, 0.0))
+        # moving the envelope moves the climate capital's: 200 → 120
+        self.carbon_line.planned_carbon_kg = 120.0
+        self.assertEqual(self._climate()[self.dir_a.id][0], 120.0)
+
+    def test_climate_figures_in_constant_queries(self):
+        def queries(accounts):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            figures = self._climate(accounts)
+            return self.env.cr.sql_log_count - before, figures
+
+        queries(self.dir_a)  # warm-up
+        count_1, _figures = queries(self.dir_a)
+        directions = self.dir_a
+        for i in range(10):
+            direction = self.env["account.analytic.account"].create(
+                {"name": f"Direction {i} (test)", "plan_id": self.plan.id}
+            )
+            self.carbon_line.copy(
+                {"analytic_account_id": direction.id, "planned_carbon_kg": 10.0}
+            )
+            directions |= direction
+        count_11, figures = queries(directions)
+        self.assertEqual(count_11, count_1)
+        self.assertEqual(sum(planned for planned, _booked in figures.values()), 300.0)
+
+    def test_climate_capital_has_no_capital_budget_line(self):
+        with self.assertRaises(ValidationError):
+            self._budget_line(self.climate, self.dir_a, 200.0)
+        action = self.climate.action_view_carbon_envelopes()
+        self.assertEqual(action["res_model"], "crossovered.budget.lines")
+        self.assertIn(
+            self.carbon_line,
+            self.env["crossovered.budget.lines"].search(action["domain"]),
+        )
 
     def test_other_capitals_booked_equal_entries(self):
         self.assertAlmostEqual(self.line_land.booked_qty, 180.0)
@@ -73,9 +158,9 @@ class TestCapitalBudget(MultiCapitalCase):
         self.assertAlmostEqual(self.line_project.booked_qty, 12.0)
         self.assertAlmostEqual(self.line_land.remaining_qty, -30.0)
 
-    def test_booked_in_one_query_per_source(self):
+    def test_booked_in_one_query(self):
         self.lines.invalidate_recordset(["booked_qty"])
-        with self.assertQueryCount(2):
+        with self.assertQueryCount(1):
             self.lines._booked_quantities()
 
     def test_threshold_crossed_status_and_filter(self):
@@ -113,7 +198,7 @@ class TestCapitalBudget(MultiCapitalCase):
         }
         # land: 150 + 100 + 20 planned, 180 + 50 + 12 booked, all in m²
         self.assertEqual(by_capital[self.land], (270.0, 242.0))
-        # direction A mixes kgCO2e, m², m³ and h: no total
+        # direction A mixes m², m³ and h: no total
         for account, planned, booked in Line._read_group(
             domain, ["analytic_account_id"], ["planned_qty:sum", "booked_qty:sum"]
         ):
@@ -307,3 +392,58 @@ class TestCapitalBudget(MultiCapitalCase):
         self.assertEqual(
             (entry.analytic_account_id, entry.quantity), (self.dir_b, -450.0)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCapitalBudgetQueries(MultiCapitalCase):
+    """The threshold filter is one SQL query, whatever the number of lines."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # land of direction A in 2026: 180 m²
+        cls._entry(cls.land, cls.dir_a, "2026-02-01", 180.0)
+
+    def _lines(self, count):
+        # planned 100: crossed (180 > 100); 190: near (180 ≥ 171); 500: within
+        return self.env["nm.capital.budget.line"].create(
+            [
+                {
+                    "capital_id": self.land.id,
+                    "analytic_account_id": self.dir_a.id,
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "planned_qty": (100.0, 190.0, 500.0)[i % 3],
+                }
+                for i in range(count)
+            ]
+        )
+
+    def _search_queries(self, status):
+        Line = self.env["nm.capital.budget.line"]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        found = Line.search([("threshold_status", "=", status)])
+        return self.env.cr.sql_log_count - before, found
+
+    def test_threshold_search_in_constant_queries(self):
+        lines = self._lines(10)
+        self._search_queries("ok")  # warm-up: record rules and caches read once
+        queries_10, crossed = self._search_queries("crossed")
+        # lines 0, 3, 6, 9 are planned at 100
+        self.assertEqual(crossed, lines[0::3])
+        lines |= self._lines(90)
+        queries_100, crossed = self._search_queries("crossed")
+        self.assertEqual(len(crossed), 4 + 30)
+        self.assertEqual(queries_100, queries_10)
+        # one query: the search's own, the statuses decided in SQL
+        self.assertEqual(queries_10, 1)
+        _queries, near = self._search_queries("warning")
+        self.assertEqual(near, lines.filtered(lambda line: line.planned_qty == 190.0))
+        # the status the search found is the one the compute gives
+        for line in lines:
+            self.assertEqual(
+                line.threshold_status,
+                {100.0: "crossed", 190.0: "warning", 500.0: "ok"}[line.planned_qty],
+            )

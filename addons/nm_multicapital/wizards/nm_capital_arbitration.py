@@ -5,7 +5,9 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_repr
+from odoo.tools import float_repr
+
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
 
 from ..tools import multicapital
 
@@ -98,6 +100,7 @@ class NmCapitalArbitration(models.TransientModel):
             }
             for axis in axes
         ]
+        lines._nm_batch_compute("practical_amount", "practical_carbon_kg")
         quantities = self._capital_quantities(lines, capitals)
         ratings = self._line_ratings(lines, axes)
         rows = []
@@ -150,56 +153,14 @@ class NmCapitalArbitration(models.TransientModel):
     @api.model
     def _action_capital_quantities(self, actions, capitals):
         """{(action id, capital id): quantity} of the entries linked to the actions."""
-        if not actions or not capitals:
-            return {}
-        return {
-            (action.id, capital.id): quantity
-            for action, capital, quantity in self.env["nm.capital.entry"]._read_group(
-                [
-                    ("decarbonation_action_id", "in", actions.ids),
-                    ("capital_id", "in", capitals.ids),
-                ],
-                ["decarbonation_action_id", "capital_id"],
-                ["quantity:sum"],
-            )
-        }
+        return BookedEngine(self.env).capital_quantities_by_action(actions, capitals)
 
     @api.model
     def _capital_quantities(self, lines, capitals):
-        """{(budget line id, capital id): quantity} in one grouped query: entries
-        of the line's company, analytic account and position, dated within the
-        line (an account shared by several companies never mixes their entries)."""
-        if not lines or not capitals:
-            return {}
-        self.env["nm.capital.entry"].flush_model()
-        lines.flush_recordset(
-            [
-                "analytic_account_id",
-                "general_budget_id",
-                "date_from",
-                "date_to",
-                "company_id",
-            ]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT bl.id, e.capital_id, SUM(e.quantity)
-                     FROM crossovered_budget_lines bl
-                     JOIN nm_capital_entry e
-                       ON e.analytic_account_id = bl.analytic_account_id
-                      AND e.budget_post_id = bl.general_budget_id
-                      AND e.company_id = bl.company_id
-                      AND e.date BETWEEN bl.date_from AND bl.date_to
-                    WHERE bl.id = ANY(%s) AND e.capital_id = ANY(%s)
-                 GROUP BY bl.id, e.capital_id""",
-                lines.ids,
-                capitals.ids,
-            )
-        )
-        return {
-            (line_id, capital_id): qty
-            for line_id, capital_id, qty in self.env.cr.fetchall()
-        }
+        """{(budget line id, capital id): quantity} in one grouped query (the
+        booked engine): entries of the line's company, analytic account and
+        position, dated within the line."""
+        return BookedEngine(self.env).capital_quantities_by_budget_line(lines, capitals)
 
     @api.model
     def _line_ratings(self, lines, axes):

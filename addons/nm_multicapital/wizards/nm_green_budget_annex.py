@@ -5,8 +5,8 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
+from odoo.addons.nm_carbon_budget.engine import BookedEngine
 from odoo.addons.nm_carbon_budget.tools import carbon
 
 from ..tools import multicapital
@@ -209,10 +209,28 @@ class NmGreenBudgetAnnex(models.TransientModel):
             ]
         )
         overrides = ratings.filtered("budget_line_id")
-        override_amounts = self._override_spending(
-            overrides.budget_line_id, accounts, company, date_from, date_to, journals
-        )
+        overrides_by_axis = overrides.grouped("axis_id")
+        # one query per axis with overrides (never per account): each axis rates
+        # every euro once, so its overrides share the euros among themselves
+        override_amounts = {
+            axis: self._override_spending(
+                axis_overrides.budget_line_id,
+                accounts,
+                company,
+                date_from,
+                date_to,
+                journals,
+            )
+            for axis, axis_overrides in overrides_by_axis.items()
+        }
         unrated_text = self.env._("No rating rule covers this account yet.")
+        # one read of the accounts' codes, whatever their number
+        codes = {
+            account.id: account.code or ""
+            for account in self.env["account.account"]
+            .with_company(company)
+            .browse(spending)
+        }
         values = []
         for axis in scope.axis_ids:
             axis_ratings = ratings.filtered(lambda r, axis=axis: r.axis_id == axis)
@@ -221,13 +239,11 @@ class NmGreenBudgetAnnex(models.TransientModel):
                 for r in axis_ratings
                 if r.account_prefix and not r.budget_line_id
             ]
+            axis_overrides = overrides_by_axis.get(axis, overrides.browse())
             for account_id, amount in spending.items():
-                account = (
-                    self.env["account.account"].with_company(company).browse(account_id)
-                )
                 rest = amount
-                for override in axis_ratings.filtered("budget_line_id"):
-                    part = override_amounts.get(
+                for override in axis_overrides:
+                    part = override_amounts[axis].get(
                         (override.budget_line_id.id, account_id), 0.0
                     )
                     if not part:
@@ -246,7 +262,7 @@ class NmGreenBudgetAnnex(models.TransientModel):
                     )
                 if company.currency_id.is_zero(rest):
                     continue
-                rule = multicapital.best_rule(account.code or "", rules)
+                rule = multicapital.best_rule(codes[account_id], rules)
                 values.append(
                     {
                         "axis_id": axis.id,
@@ -268,38 +284,10 @@ class NmGreenBudgetAnnex(models.TransientModel):
     @api.model
     def _posted_spending(self, accounts, company, date_from, date_to, journals):
         """{account id: executed spending} from posted journal items of
-        ``journals``, one query."""
-        if not accounts or not journals:
-            return {}
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "balance",
-                "date",
-                "parent_state",
-                "company_id",
-                "journal_id",
-            ]
+        ``journals``, one query (the booked engine's journal-item reading)."""
+        return BookedEngine(self.env).posted_spending(
+            accounts, company, date_from, date_to, journals
         )
-        self.env.cr.execute(
-            SQL(
-                """SELECT aml.account_id, SUM(aml.balance)
-                     FROM account_move_line aml
-                    WHERE aml.parent_state = 'posted'
-                      AND aml.company_id = %s
-                      AND aml.date BETWEEN %s AND %s
-                      AND aml.account_id = ANY(%s)
-                      AND aml.journal_id = ANY(%s)
-                 GROUP BY aml.account_id
-                   HAVING SUM(aml.balance) <> 0""",
-                company.id,
-                date_from,
-                date_to,
-                accounts.ids,
-                journals.ids,
-            )
-        )
-        return dict(self.env.cr.fetchall())
 
     @api.model
     def _override_spending(
@@ -308,55 +296,15 @@ class NmGreenBudgetAnnex(models.TransientModel):
         """{(budget line id, account id): spending} of overridden budget lines.
 
         A budget line's spending is the posted journal items on its position's
-        accounts, within its dates and the year, for the share of their analytic
-        distribution that goes to the line's analytic account.
+        accounts, within its dates and the year, for the share distributed to the
+        line's analytic account: the analytic lines of those journal items that
+        count for the account (the booked engine's rule), one query.
         """
-        if not budget_lines or not accounts or not journals:
+        if not accounts:
             return {}
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "balance",
-                "date",
-                "parent_state",
-                "analytic_distribution",
-                "journal_id",
-            ]
+        return BookedEngine(self.env).distributed_spending(
+            budget_lines, company, date_from, date_to, journals, accounts=accounts
         )
-        budget_lines.flush_recordset(
-            ["general_budget_id", "analytic_account_id", "date_from", "date_to"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT bl.id, aml.account_id,
-                          SUM(aml.balance * d.value::numeric / 100)
-                     FROM crossovered_budget_lines bl
-                     JOIN account_budget_rel rel ON rel.budget_id = bl.general_budget_id
-                     JOIN account_move_line aml
-                       ON aml.account_id = rel.account_id
-                      AND aml.parent_state = 'posted'
-                      AND aml.company_id = %s
-                      AND aml.date BETWEEN GREATEST(bl.date_from, %s)
-                                       AND LEAST(bl.date_to, %s)
-                      AND aml.account_id = ANY(%s)
-                      AND aml.journal_id = ANY(%s)
-               CROSS JOIN LATERAL jsonb_each_text(aml.analytic_distribution) d
-                    WHERE bl.id = ANY(%s)
-                      AND bl.analytic_account_id::text
-                          = ANY(string_to_array(d.key, ','))
-                 GROUP BY bl.id, aml.account_id""",
-                company.id,
-                date_from,
-                date_to,
-                accounts.ids,
-                journals.ids,
-                budget_lines.ids,
-            )
-        )
-        return {
-            (line_id, account_id): float(amount)
-            for line_id, account_id, amount in self.env.cr.fetchall()
-        }
 
     def _summary(self):
         """{axis: {"total": €, "ratings": {rating: (€, share %)}}}: the rater's

@@ -54,7 +54,10 @@ PUBLIC_METHODS = {
         "action_create_action": "heads/controllers: creates an action (its rights)",
     },
     "nm.budget.review.plan": {"action_plan": "wizard: carbon controllers only (ACL)"},
-    "nm.capital": {"action_view_entries": READERS},
+    "nm.capital": {
+        "action_view_entries": READERS,
+        "action_view_carbon_envelopes": READERS,
+    },
     "nm.carbon.amendment": {
         "action_submit": WORKFLOW + "; heads of its directions, controllers",
         "action_cancel": WORKFLOW + "; never an applied DM",

@@ -79,15 +79,6 @@ class TestCarbonCycle(TransactionCase):
             [("emission_factor_id", "=", car.id)], limit=1
         )
         cls.climate = env.ref("nm_multicapital.nm_capital_climate")
-        cls.climate_line = env["nm.capital.budget.line"].create(
-            {
-                "capital_id": cls.climate.id,
-                "analytic_account_id": cls.dir_culture.id,
-                "date_from": date(2026, 1, 1),
-                "date_to": date(2026, 12, 31),
-                "planned_qty": 1000,
-            }
-        )
 
     def _declare(self):
         declaration = self.env["nm.travel.declaration"].create(
@@ -114,6 +105,12 @@ class TestCarbonCycle(TransactionCase):
     def _refresh(self):
         self.env.invalidate_all()
 
+    def _climate_culture(self):
+        """(planned, booked) kgCO2e of the climate capital on culture in 2026."""
+        return self.env["nm.capital"]._climate_figures(
+            self.dir_culture, date(2026, 1, 1), date(2026, 12, 31), self.company
+        )[self.dir_culture.id]
+
     def test_declaration_to_budget_line_capital_and_amendment(self):
         declaration = self._declare()
         # 12 km × 18 trips × 2 = 432 km × 0.2176 = 94.0032 kgCO2e, on culture's column
@@ -128,9 +125,12 @@ class TestCarbonCycle(TransactionCase):
             94.0032,
             4,
         )
-        # the climate capital reads the same carbon, in kgCO2e (capitals keep two
-        # decimals: 94.00), never in euros
-        self.assertAlmostEqual(self.climate_line.booked_qty, 94.0032, 2)
+        # the climate capital reads the same carbon and the same envelope, in
+        # kgCO2e, never in euros
+        self.assertEqual(
+            self._climate_culture(), (1000, self.line_culture.practical_carbon_kg)
+        )
+        self.assertAlmostEqual(self._climate_culture()[1], 94.0032, 4)
         self.assertEqual(self.climate.unit, "kgCO2e")
 
         # a DM carbone moves 500 kg of envelope from culture to property: with a
@@ -187,6 +187,8 @@ class TestCarbonCycle(TransactionCase):
         self._refresh()
         self.assertEqual(self.line_culture.planned_carbon_kg, 500)
         self.assertEqual(self.line_property.planned_carbon_kg, 1500)
+        # one carbon budget: the climate capital's envelope moved with the DM
+        self.assertEqual(self._climate_culture()[0], 500)
         # booked carbon does not move with the envelope: 94.0032 / 500 = 18.8 %
         self.assertAlmostEqual(self.line_culture.carbon_percentage, 18.80064, 4)
 
@@ -194,4 +196,4 @@ class TestCarbonCycle(TransactionCase):
         declaration.action_cancel()
         self._refresh()
         self.assertAlmostEqual(self.line_culture.practical_carbon_kg, 0.0, 4)
-        self.assertAlmostEqual(self.climate_line.booked_qty, 0.0, 4)
+        self.assertAlmostEqual(self._climate_culture()[1], 0.0, 4)

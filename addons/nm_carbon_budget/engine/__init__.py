@@ -1,0 +1,1 @@
+from .booked import BookedEngine
