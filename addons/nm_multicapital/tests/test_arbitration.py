@@ -1,7 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import MultiCapitalCase
 
@@ -80,8 +80,32 @@ class TestArbitration(MultiCapitalCase):
         self.assertEqual(values["planned_amount"], 50000.0)
         # no rating yet: every axis to be examined further
         self.assertEqual(values["axis_1"], "To be examined further")
-        self.assertIn("(m²)", wizard.table_html)
-        self.assertNotIn("Total", wizard.table_html)
+        # the form shows the same figures as records, formatted by its widgets
+        [row] = wizard.row_ids
+        self.assertEqual(row.budget_line_id, self.budget_line)
+        self.assertEqual((row.planned_amount, row.planned_carbon_kg), (50000.0, 8000.0))
+        self.assertEqual(row.currency_id, self.company.currency_id)
+        quantities = {q.capital_id: q for q in wizard.quantity_ids}
+        self.assertEqual(set(quantities), {self.land, self.water, self.training})
+        self.assertEqual(quantities[self.land].quantity, 400.0)
+        self.assertEqual(quantities[self.land].unit, "m²")
+        self.assertIn("(m²)", quantities[self.land].capital_id.display_name)
+        self.assertEqual(quantities[self.water].quantity, 30.0)
+        self.assertEqual(quantities[self.training].quantity, 0.0)
+        self.assertEqual(
+            wizard.rating_ids.filtered(lambda r: r.axis_id.sequence == 1).rating,
+            "To be examined further",
+        )
+        # no total: no figure of the form adds up, the quantities of two
+        # capitals least of all
+        for model in ("nm.capital.arbitration.row", "nm.capital.arbitration.quantity"):
+            for name, field in self.env[model]._fields.items():
+                if field.type in ("float", "monetary", "integer"):
+                    self.assertFalse(field.aggregator, f"{model}.{name}")
+        arch = self.env["nm.capital.arbitration"].get_view(view_type="form")["arch"]
+        self.assertNotIn("sum=", arch)
+        self.assertNotIn("Total", arch)
+        self.assertNotIn("table_html", self.env["nm.capital.arbitration"]._fields)
 
     def test_override_rating_shows(self):
         axis = self.env["nm.green.budget.axis"].search([("sequence", "=", 1)])
@@ -131,7 +155,42 @@ class TestArbitration(MultiCapitalCase):
         self.assertEqual(action_row["values"]["reduction_kg"], 5000.0)
         self.assertEqual(action_row["values"][f"capital_{self.land.id}"], -200.0)
         self.assertEqual(action_row["values"][f"capital_{self.water.id}"], 0.0)
-        self.assertIn("Renaturer le parking (test)", wizard.table_html)
+        line_record, action_record = wizard.row_ids
+        self.assertEqual(line_record.budget_line_id, self.budget_line)
+        self.assertEqual(action_record.action_id, action)
+        self.assertEqual(action_record.name, "Action: Renaturer le parking (test)")
+        self.assertEqual(
+            (action_record.planned_amount, action_record.reduction_kg),
+            (12000.0, 5000.0),
+        )
+        action_land = wizard.quantity_ids.filtered(
+            lambda q: q.capital_id == self.land and q.row_name == action_record.name
+        )
+        self.assertEqual(action_land.quantity, -200.0)
+        # actions are not rated: the budget vert rates budget lines
+        self.assertEqual(set(wizard.rating_ids.mapped("row_name")), {line_record.name})
+
+    def test_rows_follow_the_selection(self):
+        """The form recomputes its rows when the selection changes (onchange),
+        without duplicating them."""
+        form = Form(self.env["nm.capital.arbitration"])
+        form.capital_ids.clear()
+        form.capital_ids.add(self.land)
+        form.budget_line_ids.add(self.budget_line)
+        self.assertEqual(len(form.row_ids), 1)
+        self.assertEqual(len(form.quantity_ids), 1)
+        wizard = form.save()
+        self.assertEqual(len(wizard.row_ids), 1)
+        self.assertEqual(wizard.quantity_ids.quantity, 400.0)
+        wizard.capital_ids = self.land | self.water
+        self.assertEqual(len(wizard.row_ids), 1)
+        self.assertEqual(sorted(wizard.quantity_ids.mapped("quantity")), [30.0, 400.0])
+        self.assertEqual(
+            self.env["nm.capital.arbitration.row"].search_count(
+                [("wizard_id", "=", wizard.id)]
+            ),
+            1,
+        )
 
     def test_row_label_names_the_line(self):
         wizard = self.env["nm.capital.arbitration"].create(

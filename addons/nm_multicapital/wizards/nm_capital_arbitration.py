@@ -2,17 +2,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from markupsafe import Markup, escape
-
-from odoo import api, fields, models
-from odoo.tools import SQL, float_repr
+from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 from ..tools import multicapital
 
 
 class NmCapitalArbitration(models.TransientModel):
     """Budget lines side by side: €, kgCO2e, each other capital in its own unit and
-    the budget vert ratings. One column per capital, never a weighted total."""
+    the budget vert ratings. One column per capital, never a weighted total.
+
+    The figures are records (one row per budget line or action, one quantity per
+    row and capital, one rating per row and axis) shown by the form's lists, whose
+    widgets format them in the user's language.
+    """
 
     _name = "nm.capital.arbitration"
     _description = "Multi-capital arbitration"
@@ -35,15 +38,89 @@ class NmCapitalArbitration(models.TransientModel):
         ),
         help="Capitals shown beside € and kgCO2e, each in its own column and unit.",
     )
-    table_html = fields.Html(compute="_compute_table_html", sanitize=False)
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+    row_ids = fields.One2many(
+        "nm.capital.arbitration.row",
+        "wizard_id",
+        string="Budget lines and actions",
+        compute="_compute_table",
+        store=True,
+    )
+    quantity_ids = fields.One2many(
+        "nm.capital.arbitration.quantity",
+        "wizard_id",
+        string="Other capitals",
+        compute="_compute_table",
+        store=True,
+    )
+    rating_ids = fields.One2many(
+        "nm.capital.arbitration.rating",
+        "wizard_id",
+        string="Budget vert ratings",
+        compute="_compute_table",
+        store=True,
+    )
 
     @api.depends("budget_line_ids", "action_ids", "capital_ids")
-    def _compute_table_html(self):
+    def _compute_table(self):
+        axes = self.env["nm.green.budget.axis"].search([])
         for wizard in self:
-            wizard.table_html = wizard._render_table(wizard._arbitration_table())
+            rows, quantities, ratings = [], [], []
+            for sequence, row in enumerate(wizard._arbitration_table()["rows"]):
+                values = row["values"]
+                rows.append(
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "name": row["label"],
+                            "budget_line_id": row.get("budget_line_id"),
+                            "action_id": row.get("action_id"),
+                            **{
+                                key: values[key] or 0.0
+                                for key in (
+                                    "planned_amount",
+                                    "practical_amount",
+                                    "planned_carbon_kg",
+                                    "practical_carbon_kg",
+                                    "reduction_kg",
+                                )
+                                if key in values
+                            },
+                        }
+                    )
+                )
+                quantities += [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "row_name": row["label"],
+                            "capital_id": capital.id,
+                            "quantity": values[f"capital_{capital.id}"],
+                        }
+                    )
+                    for capital in wizard.capital_ids._origin
+                ]
+                ratings += [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "row_name": row["label"],
+                            "axis_id": axis.id,
+                            "rating": values[f"axis_{axis.sequence}"],
+                        }
+                    )
+                    for axis in axes
+                    if row.get("budget_line_id")
+                ]
+            wizard.row_ids = [Command.clear(), *rows]
+            wizard.quantity_ids = [Command.clear(), *quantities]
+            wizard.rating_ids = [Command.clear(), *ratings]
 
     def _arbitration_table(self):
-        """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values"}]}.
+        """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values",
+        "budget_line_id" or "action_id"}]}.
 
         Every quantity column has exactly one unit; there is no total column.
         """
@@ -117,7 +194,13 @@ class NmCapitalArbitration(models.TransientModel):
                 )
             for axis in axes:
                 values[f"axis_{axis.sequence}"] = ratings.get((line.id, axis.id), "")
-            rows.append({"label": self._line_label(line), "values": values})
+            rows.append(
+                {
+                    "label": self._line_label(line),
+                    "values": values,
+                    "budget_line_id": line.id,
+                }
+            )
         action_quantities = self._action_capital_quantities(actions, capitals)
         for action in actions:
             values = dict.fromkeys((column["key"] for column in columns), "")
@@ -131,6 +214,7 @@ class NmCapitalArbitration(models.TransientModel):
                 {
                     "label": self.env._("Action: %(name)s", name=action.name),
                     "values": values,
+                    "action_id": action.id,
                 }
             )
         return {"columns": columns, "rows": rows}
@@ -245,28 +329,70 @@ class NmCapitalArbitration(models.TransientModel):
                 )
         return result
 
-    @api.model
-    def _render_table(self, table):
-        head = Markup("").join(
-            Markup("<th>%s<br/><small>%s</small></th>")
-            % (column["label"], column["unit"] and f"({column['unit']})" or "")
-            for column in table["columns"]
-        )
-        body = Markup("")
-        for row in table["rows"]:
-            cells = Markup("").join(
-                Markup('<td class="text-end">%s</td>')
-                % self._format_cell(row["values"][c["key"]])
-                for c in table["columns"]
-            )
-            body += Markup("<tr><th>%s</th>%s</tr>") % (row["label"], cells)
-        return Markup(
-            '<table class="table table-sm table-bordered o_nm_arbitration">'
-            "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
-        ) % (self.env._("Budget line"), head, body)
 
-    @api.model
-    def _format_cell(self, value):
-        if isinstance(value, float):
-            return escape(f"{float(float_repr(value, 2)):,.2f}".replace(",", "\u202f"))
-        return escape(value)
+class NmCapitalArbitrationRow(models.TransientModel):
+    _name = "nm.capital.arbitration.row"
+    _description = "Multi-capital arbitration row"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    name = fields.Char(string="Budget line or action", required=True)
+    budget_line_id = fields.Many2one("crossovered.budget.lines", string="Budget line")
+    action_id = fields.Many2one("nm.decarbonation.action")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    planned_amount = fields.Monetary(
+        string="Planned",
+        aggregator=None,
+        help="Planned amount of the budget line; estimated cost of the action.",
+    )
+    practical_amount = fields.Monetary(string="Booked", aggregator=None)
+    planned_carbon_kg = fields.Float(
+        string="Carbon envelope (kgCO2e)", digits=(16, 2), aggregator=None
+    )
+    practical_carbon_kg = fields.Float(
+        string="Carbon booked (kgCO2e)", digits=(16, 2), aggregator=None
+    )
+    reduction_kg = fields.Float(
+        string="Estimated reduction (kgCO2e/yr)", digits=(16, 2), aggregator=None
+    )
+
+
+class NmCapitalArbitrationQuantity(models.TransientModel):
+    """The quantity of one capital on one row, in the capital's unit: quantities
+    of two capitals are never added."""
+
+    _name = "nm.capital.arbitration.quantity"
+    _description = "Multi-capital arbitration quantity"
+    _order = "sequence, capital_id, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    row_name = fields.Char(string="Budget line or action", required=True)
+    capital_id = fields.Many2one("nm.capital", required=True)
+    unit = fields.Char(related="capital_id.unit")
+    quantity = fields.Float(digits=(16, 2), aggregator=None)
+
+
+class NmCapitalArbitrationRating(models.TransientModel):
+    _name = "nm.capital.arbitration.rating"
+    _description = "Multi-capital arbitration rating"
+    _order = "sequence, axis_id, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    row_name = fields.Char(string="Budget line or action", required=True)
+    axis_id = fields.Many2one(
+        "nm.green.budget.axis", string="Budget vert axis", required=True
+    )
+    rating = fields.Char(
+        string="Rating (I4CE analysis)",
+        help="Ratings of the accounts of the line's position, several when they "
+        "differ; the line's own rating when it has one.",
+    )
