@@ -65,7 +65,6 @@ class NmCapitalArbitration(models.TransientModel):
 
     @api.depends("budget_line_ids", "action_ids", "capital_ids")
     def _compute_table(self):
-        axes = self.env["nm.green.budget.axis"].search([])
         for wizard in self:
             rows, quantities, ratings = [], [], []
             for sequence, row in enumerate(wizard._arbitration_table()["rows"]):
@@ -107,12 +106,12 @@ class NmCapitalArbitration(models.TransientModel):
                         {
                             "sequence": sequence,
                             "row_name": row["label"],
-                            "axis_id": axis.id,
-                            "rating": values[f"axis_{axis.sequence}"],
+                            "axis_id": axis_id,
+                            "rating": code,
                         }
                     )
-                    for axis in axes
-                    if row.get("budget_line_id")
+                    for axis_id, codes in row.get("ratings", {}).items()
+                    for code in codes
                 ]
             wizard.row_ids = [Command.clear(), *rows]
             wizard.quantity_ids = [Command.clear(), *quantities]
@@ -120,7 +119,7 @@ class NmCapitalArbitration(models.TransientModel):
 
     def _arbitration_table(self):
         """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values",
-        "budget_line_id" or "action_id"}]}.
+        "budget_line_id" and "ratings" ({axis id: [codes]}), or "action_id"}]}.
 
         Every quantity column has exactly one unit; there is no total column.
         """
@@ -176,7 +175,12 @@ class NmCapitalArbitration(models.TransientModel):
             for axis in axes
         ]
         quantities = self._capital_quantities(lines, capitals)
-        ratings = self._line_ratings(lines, axes)
+        rating_codes = self._line_rating_codes(lines, axes)
+        labels = dict(
+            self.env["nm.green.budget.rating"]
+            ._fields["rating"]
+            ._description_selection(self.env)
+        )
         rows = []
         for line in lines:
             values = dict.fromkeys((column["key"] for column in columns), "")
@@ -193,12 +197,18 @@ class NmCapitalArbitration(models.TransientModel):
                     (line.id, capital.id), 0.0
                 )
             for axis in axes:
-                values[f"axis_{axis.sequence}"] = ratings.get((line.id, axis.id), "")
+                values[f"axis_{axis.sequence}"] = ", ".join(
+                    labels[code] for code in rating_codes.get((line.id, axis.id), ())
+                )
             rows.append(
                 {
                     "label": self._line_label(line),
                     "values": values,
                     "budget_line_id": line.id,
+                    "ratings": {
+                        axis.id: rating_codes.get((line.id, axis.id), [])
+                        for axis in axes
+                    },
                 }
             )
         action_quantities = self._action_capital_quantities(actions, capitals)
@@ -286,15 +296,10 @@ class NmCapitalArbitration(models.TransientModel):
         }
 
     @api.model
-    def _line_ratings(self, lines, axes):
-        """{(budget line id, axis id): rating label}: the line's override, else
-        the account rules of its position's accounts (several ratings listed),
-        rules of the line's own company only."""
-        labels = dict(
-            self.env["nm.green.budget.rating"]
-            ._fields["rating"]
-            ._description_selection(self.env)
-        )
+    def _line_rating_codes(self, lines, axes):
+        """{(budget line id, axis id): [rating codes]}: the line's override, else
+        the account rules of its position's accounts (several ratings listed, in
+        the scale's order), rules of the line's own company only."""
         ratings = self.env["nm.green.budget.rating"].search(
             [("axis_id", "in", axes.ids), ("company_id", "in", self.env.companies.ids)]
         )
@@ -324,9 +329,9 @@ class NmCapitalArbitration(models.TransientModel):
                     for account in line.general_budget_id.account_ids:
                         rule = multicapital.best_rule(account.code or "", rules)
                         found[rule[2] if rule else "to_deepen"] += 1
-                result[(line.id, axis.id)] = ", ".join(
-                    labels[code] for code in multicapital.RATING_CODES if code in found
-                )
+                result[(line.id, axis.id)] = [
+                    code for code in multicapital.RATING_CODES if code in found
+                ]
         return result
 
 
@@ -391,8 +396,10 @@ class NmCapitalArbitrationRating(models.TransientModel):
     axis_id = fields.Many2one(
         "nm.green.budget.axis", string="Budget vert axis", required=True
     )
-    rating = fields.Char(
+    rating = fields.Selection(
+        multicapital.RATINGS,
         string="Rating (I4CE analysis)",
-        help="Ratings of the accounts of the line's position, several when they "
-        "differ; the line's own rating when it has one.",
+        required=True,
+        help="The line's own rating when it has one, else the ratings of the "
+        "accounts of its position: one row per rating when they differ.",
     )
