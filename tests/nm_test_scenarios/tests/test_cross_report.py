@@ -383,6 +383,80 @@ class TestCrossReport(TransactionCase):
                         line.analytic_account_id.code,
                     )
 
+    def test_annex_counts_a_euro_once_when_two_plans_rate_it(self):
+        """A journal item goes 100 % to a direction and 100 % to a project (each
+        plan distributes the whole item): both budget lines book its €, as OCA
+        does plan by plan, but the annex rates the euro once. Both lines rate it
+        favourable on axis 1: the annex shows 8 500 € favourable, nothing else."""
+        budget = self.env.ref(DEMO_BUDGETS[1])
+        position = self.env.ref("nm_carbon_budget.budget_post_purchases_demo")
+        item = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", self.city.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.code", "=", "2184"),
+                ("date", ">=", budget.date_from),
+                ("date", "<=", budget.date_to),
+            ]
+        )
+        self.assertEqual(item.balance, 8500.0)
+        [direction_id] = [int(key) for key in item.analytic_distribution]
+        direction_line = budget.crossovered_budget_line_ids.filtered(
+            lambda line: (
+                line.general_budget_id == position
+                and line.analytic_account_id.id == direction_id
+            )
+        )
+        project_plan, _other_plans = self.env["account.analytic.plan"]._get_all_plans()
+        project = self.env["account.analytic.account"].create(
+            {
+                "name": "Mobilier des écoles (test)",
+                "plan_id": project_plan.id,
+                "company_id": self.city.id,
+            }
+        )
+        # the budget is voted: the workflow adds its line (superuser)
+        project_line = self.env["crossovered.budget.lines"].create(
+            {
+                "crossovered_budget_id": budget.id,
+                "general_budget_id": position.id,
+                "analytic_account_id": project.id,
+                "date_from": budget.date_from,
+                "date_to": budget.date_to,
+                "planned_amount": -10000.0,
+            }
+        )
+        item.analytic_distribution = {str(direction_id): 100, str(project.id): 100}
+        direction_amount = self._expected_booked(direction_line)[0]
+        self.assertAlmostEqual(project_line.practical_amount, -8500.0, 2)
+        self.assertAlmostEqual(direction_line.practical_amount, direction_amount, 2)
+        axis = self.env["nm.green.budget.axis"].search([("sequence", "=", 1)])
+        self.env["nm.green.budget.rating"].create(
+            [
+                {
+                    "axis_id": axis.id,
+                    "budget_line_id": line.id,
+                    "rating": "favorable",
+                    "justification": "Mobilier durable (test)",
+                    "company_id": self.city.id,
+                }
+                for line in direction_line | project_line
+            ]
+        )
+        annex = self.env["nm.green.budget.annex"].create(
+            {"year": budget.date_from.year, "company_id": self.city.id}
+        )
+        annex.action_compute()
+        self.assertEqual(annex.total_spending, 8500.0)
+        rows = annex.line_ids.filtered(lambda row: row.axis_id == axis)
+        self.assertFalse(
+            rows.filtered(lambda row: row.amount < 0),
+            [(row.origin, row.amount) for row in rows],
+        )
+        ratings = annex._summary()[axis]["ratings"]
+        self.assertEqual(ratings["favorable"][0], 8500.0)
+        self.assertEqual(sum(amount for amount, _share in ratings.values()), 8500.0)
+
     # -- climate capital -------------------------------------------------------
 
     def _climate_lines(self):
