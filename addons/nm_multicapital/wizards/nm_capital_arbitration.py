@@ -2,10 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from markupsafe import Markup, escape
-
-from odoo import api, fields, models
-from odoo.tools import float_repr
+from odoo import Command, api, fields, models
 
 from odoo.addons.nm_carbon_budget.engine import BookedEngine
 
@@ -14,7 +11,12 @@ from ..tools import multicapital
 
 class NmCapitalArbitration(models.TransientModel):
     """Budget lines side by side: €, kgCO2e, each other capital in its own unit and
-    the budget vert ratings. One column per capital, never a weighted total."""
+    the budget vert ratings. One column per capital, never a weighted total.
+
+    The figures are records (one row per budget line or action, one quantity per
+    row and capital, one rating per row and axis) shown by the form's lists, whose
+    widgets format them in the user's language.
+    """
 
     _name = "nm.capital.arbitration"
     _description = "Multi-capital arbitration"
@@ -37,15 +39,88 @@ class NmCapitalArbitration(models.TransientModel):
         ),
         help="Capitals shown beside € and kgCO2e, each in its own column and unit.",
     )
-    table_html = fields.Html(compute="_compute_table_html", sanitize=False)
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+    row_ids = fields.One2many(
+        "nm.capital.arbitration.row",
+        "wizard_id",
+        string="Budget lines and actions",
+        compute="_compute_table",
+        store=True,
+    )
+    quantity_ids = fields.One2many(
+        "nm.capital.arbitration.quantity",
+        "wizard_id",
+        string="Other capitals",
+        compute="_compute_table",
+        store=True,
+    )
+    rating_ids = fields.One2many(
+        "nm.capital.arbitration.rating",
+        "wizard_id",
+        string="Budget vert ratings",
+        compute="_compute_table",
+        store=True,
+    )
 
     @api.depends("budget_line_ids", "action_ids", "capital_ids")
-    def _compute_table_html(self):
+    def _compute_table(self):
         for wizard in self:
-            wizard.table_html = wizard._render_table(wizard._arbitration_table())
+            rows, quantities, ratings = [], [], []
+            for sequence, row in enumerate(wizard._arbitration_table()["rows"]):
+                values = row["values"]
+                rows.append(
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "name": row["label"],
+                            "budget_line_id": row.get("budget_line_id"),
+                            "action_id": row.get("action_id"),
+                            **{
+                                key: values[key] or 0.0
+                                for key in (
+                                    "planned_amount",
+                                    "practical_amount",
+                                    "planned_carbon_kg",
+                                    "practical_carbon_kg",
+                                    "reduction_kg",
+                                )
+                                if key in values
+                            },
+                        }
+                    )
+                )
+                quantities += [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "row_name": row["label"],
+                            "capital_id": capital.id,
+                            "quantity": values[f"capital_{capital.id}"],
+                        }
+                    )
+                    for capital in wizard.capital_ids._origin
+                ]
+                ratings += [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "row_name": row["label"],
+                            "axis_id": axis_id,
+                            "rating": code,
+                        }
+                    )
+                    for axis_id, codes in row.get("ratings", {}).items()
+                    for code in codes
+                ]
+            wizard.row_ids = [Command.clear(), *rows]
+            wizard.quantity_ids = [Command.clear(), *quantities]
+            wizard.rating_ids = [Command.clear(), *ratings]
 
     def _arbitration_table(self):
-        """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values"}]}.
+        """{"columns": [{"key", "label", "unit"}], "rows": [{"label", "values",
+        "budget_line_id" and "ratings" ({axis id: [codes]}), or "action_id"}]}.
 
         Every quantity column has exactly one unit; there is no total column.
         """
@@ -102,7 +177,12 @@ class NmCapitalArbitration(models.TransientModel):
         ]
         lines._nm_batch_compute("practical_amount", "practical_carbon_kg")
         quantities = self._capital_quantities(lines, capitals)
-        ratings = self._line_ratings(lines, axes)
+        rating_codes = self._line_rating_codes(lines, axes)
+        labels = dict(
+            self.env["nm.green.budget.rating"]
+            ._fields["rating"]
+            ._description_selection(self.env)
+        )
         rows = []
         for line in lines:
             values = dict.fromkeys((column["key"] for column in columns), "")
@@ -119,8 +199,20 @@ class NmCapitalArbitration(models.TransientModel):
                     (line.id, capital.id), 0.0
                 )
             for axis in axes:
-                values[f"axis_{axis.sequence}"] = ratings.get((line.id, axis.id), "")
-            rows.append({"label": self._line_label(line), "values": values})
+                values[f"axis_{axis.sequence}"] = ", ".join(
+                    labels[code] for code in rating_codes.get((line.id, axis.id), ())
+                )
+            rows.append(
+                {
+                    "label": self._line_label(line),
+                    "values": values,
+                    "budget_line_id": line.id,
+                    "ratings": {
+                        axis.id: rating_codes.get((line.id, axis.id), [])
+                        for axis in axes
+                    },
+                }
+            )
         action_quantities = self._action_capital_quantities(actions, capitals)
         for action in actions:
             values = dict.fromkeys((column["key"] for column in columns), "")
@@ -134,6 +226,7 @@ class NmCapitalArbitration(models.TransientModel):
                 {
                     "label": self.env._("Action: %(name)s", name=action.name),
                     "values": values,
+                    "action_id": action.id,
                 }
             )
         return {"columns": columns, "rows": rows}
@@ -163,15 +256,10 @@ class NmCapitalArbitration(models.TransientModel):
         return BookedEngine(self.env).capital_quantities_by_budget_line(lines, capitals)
 
     @api.model
-    def _line_ratings(self, lines, axes):
-        """{(budget line id, axis id): rating label}: the line's override, else
-        the account rules of its position's accounts (several ratings listed),
-        rules of the line's own company only."""
-        labels = dict(
-            self.env["nm.green.budget.rating"]
-            ._fields["rating"]
-            ._description_selection(self.env)
-        )
+    def _line_rating_codes(self, lines, axes):
+        """{(budget line id, axis id): [rating codes]}: the line's override, else
+        the account rules of its position's accounts (several ratings listed, in
+        the scale's order), rules of the line's own company only."""
         ratings = self.env["nm.green.budget.rating"].search(
             [("axis_id", "in", axes.ids), ("company_id", "in", self.env.companies.ids)]
         )
@@ -201,33 +289,77 @@ class NmCapitalArbitration(models.TransientModel):
                     for account in line.general_budget_id.account_ids:
                         rule = multicapital.best_rule(account.code or "", rules)
                         found[rule[2] if rule else "to_deepen"] += 1
-                result[(line.id, axis.id)] = ", ".join(
-                    labels[code] for code in multicapital.RATING_CODES if code in found
-                )
+                result[(line.id, axis.id)] = [
+                    code for code in multicapital.RATING_CODES if code in found
+                ]
         return result
 
-    @api.model
-    def _render_table(self, table):
-        head = Markup("").join(
-            Markup("<th>%s<br/><small>%s</small></th>")
-            % (column["label"], column["unit"] and f"({column['unit']})" or "")
-            for column in table["columns"]
-        )
-        body = Markup("")
-        for row in table["rows"]:
-            cells = Markup("").join(
-                Markup('<td class="text-end">%s</td>')
-                % self._format_cell(row["values"][c["key"]])
-                for c in table["columns"]
-            )
-            body += Markup("<tr><th>%s</th>%s</tr>") % (row["label"], cells)
-        return Markup(
-            '<table class="table table-sm table-bordered o_nm_arbitration">'
-            "<thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>"
-        ) % (self.env._("Budget line"), head, body)
 
-    @api.model
-    def _format_cell(self, value):
-        if isinstance(value, float):
-            return escape(f"{float(float_repr(value, 2)):,.2f}".replace(",", "\u202f"))
-        return escape(value)
+class NmCapitalArbitrationRow(models.TransientModel):
+    _name = "nm.capital.arbitration.row"
+    _description = "Multi-capital arbitration row"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    name = fields.Char(string="Budget line or action", required=True)
+    budget_line_id = fields.Many2one("crossovered.budget.lines", string="Budget line")
+    action_id = fields.Many2one("nm.decarbonation.action")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    planned_amount = fields.Monetary(
+        string="Planned",
+        aggregator=None,
+        help="Planned amount of the budget line; estimated cost of the action.",
+    )
+    practical_amount = fields.Monetary(string="Booked", aggregator=None)
+    planned_carbon_kg = fields.Float(
+        string="Carbon envelope (kgCO2e)", digits=(16, 2), aggregator=None
+    )
+    practical_carbon_kg = fields.Float(
+        string="Carbon booked (kgCO2e)", digits=(16, 2), aggregator=None
+    )
+    reduction_kg = fields.Float(
+        string="Estimated reduction (kgCO2e/yr)", digits=(16, 2), aggregator=None
+    )
+
+
+class NmCapitalArbitrationQuantity(models.TransientModel):
+    """The quantity of one capital on one row, in the capital's unit: quantities
+    of two capitals are never added."""
+
+    _name = "nm.capital.arbitration.quantity"
+    _description = "Multi-capital arbitration quantity"
+    _order = "sequence, capital_id, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    row_name = fields.Char(string="Budget line or action", required=True)
+    capital_id = fields.Many2one("nm.capital", required=True)
+    unit = fields.Char(related="capital_id.unit")
+    quantity = fields.Float(digits=(16, 2), aggregator=None)
+
+
+class NmCapitalArbitrationRating(models.TransientModel):
+    _name = "nm.capital.arbitration.rating"
+    _description = "Multi-capital arbitration rating"
+    _order = "sequence, axis_id, id"
+
+    wizard_id = fields.Many2one(
+        "nm.capital.arbitration", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    row_name = fields.Char(string="Budget line or action", required=True)
+    axis_id = fields.Many2one(
+        "nm.green.budget.axis", string="Budget vert axis", required=True
+    )
+    rating = fields.Selection(
+        multicapital.RATINGS,
+        string="Rating (I4CE analysis)",
+        required=True,
+        help="The line's own rating when it has one, else the ratings of the "
+        "accounts of its position: one row per rating when they differ.",
+    )

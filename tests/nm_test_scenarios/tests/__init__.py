@@ -14,3 +14,4 @@ from . import test_api_structure
 from . import test_french_ui
 from . import test_wording
 from . import test_pdf_reports
+from . import test_cross_report
