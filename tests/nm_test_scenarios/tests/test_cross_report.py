@@ -459,42 +459,30 @@ class TestCrossReport(TransactionCase):
 
     # -- climate capital -------------------------------------------------------
 
-    def _climate_lines(self):
-        lines = self.env["nm.capital.budget.line"].search(
-            [
-                ("capital_id.kind", "=", "climate"),
-                ("company_id", "=", self.city.id),
-                (
-                    "analytic_account_id",
-                    "in",
-                    self.budgets.crossovered_budget_line_ids.analytic_account_id.ids,
-                ),
-            ]
+    def test_climate_capital_has_no_envelope_of_its_own(self):
+        """One carbon budget: the climate capital keeps no capital budget line
+        (a second kgCO2e envelope on the same directions); it reads the budget
+        lines' carbon envelopes."""
+        climate = self.env["nm.capital"].search([("kind", "=", "climate")])
+        self.assertTrue(climate, "the demo has a climate capital")
+        self.assertFalse(
+            self.env["nm.capital.budget.line"].search(
+                [("capital_id", "in", climate.ids)]
+            )
         )
-        self.assertTrue(lines, "the demo has climate capital lines")
-        return lines
 
-    def test_climate_capital_books_the_budget_lines_carbon(self):
-        for capital_line in self._climate_lines():
-            year = capital_line.date_from.year
-            figures = self._line_figures(capital_line.analytic_account_id, year)
-            with self.subTest(
-                direction=capital_line.analytic_account_id.code, year=year
-            ):
-                self._assert_figure(
-                    capital_line.booked_qty, figures["practical_carbon_kg"], "booked"
-                )
-
-    def test_climate_capital_plans_the_carbon_envelopes(self):
-        """One carbon budget: the climate capital's planned kgCO2e of a direction
-        is the sum of the carbon envelopes of its budget lines, not a second
-        envelope of its own."""
-        for capital_line in self._climate_lines():
-            year = capital_line.date_from.year
-            figures = self._line_figures(capital_line.analytic_account_id, year)
-            with self.subTest(
-                direction=capital_line.analytic_account_id.code, year=year
-            ):
-                self._assert_figure(
-                    capital_line.planned_qty, figures["planned_carbon_kg"], "planned"
-                )
+    def test_climate_capital_gives_the_budget_lines_carbon(self):
+        """The climate capital's planned kgCO2e of a direction is the sum of the
+        carbon envelopes of its budget lines, its booked kgCO2e the analytic
+        lines' (summed here independently), read as the controller."""
+        Capital = self.env["nm.capital"].with_user(self.controller)
+        for direction, year in self.cases:
+            figures = self._line_figures(direction, year)
+            booked = sum(self._expected_booked(line)[1] for line in figures["lines"])
+            planned_kg, booked_kg = Capital._climate_figures(
+                direction, date(year, 1, 1), date(year, 12, 31), self.city
+            )[direction.id]
+            with self.subTest(direction=direction.code, year=year):
+                self._assert_figure(planned_kg, figures["planned_carbon_kg"], "planned")
+                self._assert_figure(booked_kg, booked, "booked")
+                self._assert_figure(booked_kg, figures["practical_carbon_kg"], "lines")
