@@ -1,6 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from .nm_travel_declaration import TRAVEL_TYPES
 
@@ -30,7 +31,7 @@ class NmTravelDeclarationSummary(models.Model):
 
     declaration_id = fields.Many2one("nm.travel.declaration", readonly=True)
     travel_type = fields.Selection(TRAVEL_TYPES, string="Type", readonly=True)
-    mode_id = fields.Many2one("nm.travel.mode", string="Mode", readonly=True)
+    mode_id = fields.Many2one("nm.travel.mode", readonly=True)
     total_km = fields.Float(string="km", digits=(16, 1), readonly=True)
     carbon_kg = fields.Float(string="kgCO2e", digits=(16, 4), readonly=True)
     type_sequence = fields.Integer(readonly=True)
@@ -41,28 +42,32 @@ class NmTravelDeclarationSummary(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        order = " ".join(
-            f"WHEN '{key}' THEN {index}"
+        order = SQL(" ").join(
+            SQL("WHEN %s THEN %s", key, index)
             for index, (key, _label) in enumerate(TRAVEL_TYPES)
         )
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
-                SELECT MIN(line.id) AS id,
-                       line.declaration_id,
-                       line.travel_type,
-                       line.mode_id,
-                       SUM(line.total_km) AS total_km,
-                       SUM(line.carbon_kg) AS carbon_kg,
-                       CASE line.travel_type {order} END AS type_sequence,
-                       MIN(mode.sequence) AS mode_sequence,
-                       line.user_id,
-                       line.department_id,
-                       line.company_id
-                  FROM nm_travel_declaration_line line
-                  JOIN nm_travel_mode mode ON mode.id = line.mode_id
-              GROUP BY line.declaration_id, line.travel_type, line.mode_id,
-                       line.user_id, line.department_id, line.company_id
+            SQL(
+                """
+                CREATE VIEW %(view)s AS (
+                    SELECT MIN(line.id) AS id,
+                           line.declaration_id,
+                           line.travel_type,
+                           line.mode_id,
+                           SUM(line.total_km) AS total_km,
+                           SUM(line.carbon_kg) AS carbon_kg,
+                           CASE line.travel_type %(order)s END AS type_sequence,
+                           MIN(mode.sequence) AS mode_sequence,
+                           line.user_id,
+                           line.department_id,
+                           line.company_id
+                      FROM nm_travel_declaration_line line
+                      JOIN nm_travel_mode mode ON mode.id = line.mode_id
+                  GROUP BY line.declaration_id, line.travel_type, line.mode_id,
+                           line.user_id, line.department_id, line.company_id
+                )
+                """,
+                view=SQL.identifier(self._table),
+                order=order,
             )
-            """  # noqa: S608 (the table name and the fixed travel types)
         )
