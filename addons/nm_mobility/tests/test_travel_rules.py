@@ -217,3 +217,56 @@ class TestTravelRulesPortal(TravelRulesMixin, HttpCase):
         self.assertIn('value="4,5"', page)
         self.assertIn('value="1200,0"', page)
         self.assertNotIn('value="4.5"', page)
+
+
+@tagged("post_install", "-at_install")
+class TestTravelCompanies(TravelFixturesMixin, TransactionCase):
+    """A declaration stays in its agent's company: no direction, department or
+    agent of another city, whoever writes it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_travel_fixtures()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Ville B (déplacements)"}
+        )
+        cls.user_head.company_ids |= cls.company_b
+        cls.employee_b = cls.env["hr.employee"].create(
+            {"name": "Agent de B", "company_id": cls.company_b.id}
+        )
+        cls.direction_b = cls.env["account.analytic.account"].create(
+            {
+                "name": "Culture (B)",
+                "plan_id": cls.plan.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+
+    def test_declaration_takes_the_agents_company(self):
+        Declaration = self.env["nm.travel.declaration"].with_company(self.company_a)
+        declaration = Declaration.create(
+            {"employee_id": self.employee_b.id, "date": date(2026, 3, 1)}
+        )
+        self.assertEqual(declaration.company_id, self.company_b)
+
+    def test_no_record_of_another_company(self):
+        declaration = self._declaration(
+            self.employee_agent, [self._commute(self.mode_car)]
+        )
+        self.assertEqual(declaration.company_id, self.company_a)
+        managed = declaration.with_user(self.user_head).with_context(
+            allowed_company_ids=(self.company_a | self.company_b).ids
+        )
+        for vals in (
+            # the head of the department moves it to the other city
+            {"company_id": self.company_b.id},
+            {"analytic_account_id": self.direction_b.id},
+        ):
+            with self.subTest(vals=vals):
+                with self.assertRaisesRegex(UserError, "company inconsistencies"):
+                    with self.env.cr.savepoint():
+                        managed.write(vals)
+        self.assertEqual(declaration.company_id, self.company_a)
+        self.assertEqual(declaration.analytic_account_id, self.account_culture)

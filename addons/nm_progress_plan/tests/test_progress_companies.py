@@ -106,7 +106,7 @@ class TestProgressCompanies(TransactionCase):
             {"analytic_account_id": direction_b.id},
             {"budget_line_id": line_b.id},
         ):
-            with self.subTest(vals=vals), self.assertRaises(UserError):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "company"):
                 with self.env.cr.savepoint():
                     convention.write(vals)
         self.assertFalse(convention.analytic_account_id)
