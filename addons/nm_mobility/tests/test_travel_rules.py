@@ -126,6 +126,20 @@ class TestTravelRules(TravelRulesMixin, TransactionCase):
             mine._replace_lines([self._commute(self.mode_bike, 3, 10)])
         self.assertEqual(declaration.total_km, 500.0)
 
+    def test_totals_read_as_their_lines(self):
+        """The totals by mode are read with the lines' record rules: a colleague
+        reads none of them, the agent and the head of department read them."""
+        declaration = self._declaration(
+            self.employee_agent, [self._commute(self.mode_car)]
+        )
+        Summary = self.env["nm.travel.declaration.summary"]
+        domain = [("declaration_id", "=", declaration.id)]
+        self.assertFalse(Summary.with_user(self.user_agent2).search(domain))
+        for user in (self.user_agent, self.user_head):
+            rows = Summary.with_user(user).search(domain)
+            # 12 km × 18 trips × 2 = 432 km by car
+            self.assertEqual(rows.mapped("total_km"), [432.0])
+
     def test_copy_last_month(self):
         february = self._declaration(
             self.employee_agent,
