@@ -693,8 +693,17 @@ class NmTravelDeclaration(models.Model):
         """Replace every trip of the declaration by ``rows`` (dicts of line fields:
         travel_type, mode_id, distance_km, trip_count, round_trip, occupants).
         The rows are checked as any line is, whoever sends them (the portal, the
-        backend, an import): nothing changes unless every row is right."""
+        backend, an import): nothing changes unless every row is right. Only a
+        draft has its month replaced (a manager corrects a submitted declaration
+        line by line)."""
         self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._(
+                    "This month has already been sent: ask your manager to set it "
+                    "back to draft to change it."
+                )
+            )
         self._check_editable()
         Line = self.env["nm.travel.declaration.line"]
         vals_list = [
@@ -715,8 +724,13 @@ class NmTravelDeclaration(models.Model):
 
     def _copy_last_month(self):
         """Replace the trips of the declaration by those of the employee's latest
-        earlier month: most agents travel the same way every month."""
+        earlier month: most agents travel the same way every month. Only on a
+        draft."""
         self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._("This month has already been sent: it cannot be replaced.")
+            )
         self._check_editable()
         previous = self.search(
             [("employee_id", "=", self.employee_id.id), ("date", "<", self.date)],

@@ -122,8 +122,11 @@ class TestTravelRules(TravelRulesMixin, TransactionCase):
         self.assertEqual(declaration.total_km, 500.0)
         # sent to the manager: the agent no longer replaces anything
         mine.action_submit()
-        with self.assertRaisesRegex(UserError, "has been sent to your manager"):
+        with self.assertRaisesRegex(UserError, "already been sent"):
             mine._replace_lines([self._commute(self.mode_bike, 3, 10)])
+        # nor does the manager replace the whole month: they correct line by line
+        with self.assertRaisesRegex(UserError, "already been sent"):
+            declaration.with_user(self.user_head)._replace_lines([])
         self.assertEqual(declaration.total_km, 500.0)
 
     def test_totals_read_as_their_lines(self):
@@ -168,7 +171,7 @@ class TestTravelRules(TravelRulesMixin, TransactionCase):
         self.assertFalse(january.line_ids)
         # a month sent to the manager is not replaced
         march.action_submit()
-        with self.assertRaisesRegex(UserError, "has been sent to your manager"):
+        with self.assertRaisesRegex(UserError, "already been sent"):
             march._copy_last_month()
         self.assertEqual(march.total_km, 492.0)
 
