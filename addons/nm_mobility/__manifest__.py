@@ -4,7 +4,7 @@
     "name": "Déclarations de déplacements",
     "summary": "Low-tech travel declarations (commute, inter-site, missions) "
     "booked as carbon analytic lines on the direction's account",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
     "author": "Nouvelles Mesures",

@@ -5,7 +5,7 @@
     "summary": "Conventions with a plan de progrès clause: shared objectives, "
     "indicators, periodic reviews, adjustments and final assessment, followed "
     "with operators on the portal",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nouvelles-mesures/nouvelles-mesures",
     "author": "Nouvelles Mesures",

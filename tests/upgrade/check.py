@@ -51,6 +51,9 @@ MEASURE_TABLE = "nm_progress_measure"
 OLD_EVIDENCE = "evidence_attachment_id"
 LEGACY_EVIDENCE = "openupgrade_legacy_19_0_evidence_attachment_id"
 EVIDENCE_REL = "nm_progress_measure_evidence_rel"
+# nm_progress_plan 19.0.1.3.0: the operator's account became company-dependent
+PARTNER_ACCOUNT = "nm_analytic_account_id"
+LEGACY_PARTNER_ACCOUNT = "openupgrade_legacy_19_0_nm_analytic_account_id"
 
 
 def _tables(cr):
@@ -128,6 +131,9 @@ def prepare():
             }
         )
         measure.write({OLD_EVIDENCE: attachment.id})
+    # an operator account booked by its convention's company (the demo may have none)
+    convention = env["nm.convention"].search([], order="id", limit=1)  # noqa: F821
+    convention.partner_id._nm_get_analytic_account(convention.company_id)
     env.cr.commit()  # noqa: F821
     print(f"NM_UPGRADE_PREPARED {len(measures)} measure(s) with evidence")
 
@@ -141,6 +147,7 @@ def snapshot(path):
     data["__versions__"] = _versions(cr)
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle, default=str, sort_keys=True)
+    _snapshot_partner_accounts(cr, path)
     total = sum(len(t["rows"]) for k, t in data.items() if k != "__versions__")
     print(f"NM_UPGRADE_SNAPSHOT {len(data) - 1} tables, {total} rows")
 
@@ -186,6 +193,7 @@ def verify(path):
                 )
                 failures.append(f"{table} id {key}: changed {details}")
     failures += _verify_evidence(cr, before)
+    failures += _verify_partner_accounts(cr, path)
     failures += _verify_seals(cr)
     failures += _verify_scopes()
     failures += _verify_routes()
@@ -359,4 +367,60 @@ def _verify_evidence(cr, before):
         if Measure.browse(measure_id).evidence_attachment_ids.ids != [attachment_id]:
             failures.append(f"measure {measure_id}: the ORM does not see its evidence")
     print(f"NM_UPGRADE_EVIDENCE {len(expected)} measure(s) checked")
+    return failures
+
+
+def _partner_accounts_path(path):
+    return f"{path}.nm_progress_plan.json"
+
+
+def _snapshot_partner_accounts(cr, path):
+    """nm_progress_plan before 19.0.1.3.0: each operator's one account, with the
+    company it goes to (its account's, else the partner's, else the first)."""
+    cr.execute(
+        "SELECT data_type FROM information_schema.columns"
+        " WHERE table_name = 'res_partner' AND column_name = %s",
+        [PARTNER_ACCOUNT],
+    )
+    row = cr.fetchone()
+    accounts = []
+    if row and row[0] == "integer":
+        cr.execute(
+            f"""
+            SELECT partner.id, account.id,
+                   COALESCE(account.company_id, partner.company_id,
+                            (SELECT MIN(id) FROM res_company))
+              FROM res_partner partner
+              JOIN account_analytic_account account
+                ON account.id = partner."{PARTNER_ACCOUNT}"
+            """  # noqa: S608 (a constant column name)
+        )
+        accounts = cr.fetchall()
+    with open(_partner_accounts_path(path), "w", encoding="utf-8") as handle:
+        json.dump(accounts, handle)
+
+
+def _verify_partner_accounts(cr, path):
+    """nm_progress_plan 19.0.1.3.0: each former operator account is the value of
+    its company, read by the ORM; the legacy column keeps it."""
+    with open(_partner_accounts_path(path), encoding="utf-8") as handle:
+        accounts = json.load(handle)
+    if not accounts:
+        return ["no operator had an analytic account before the upgrade"]
+    failures = []
+    Partner = env["res.partner"].sudo()  # noqa: F821
+    for partner_id, account_id, company_id in accounts:
+        partner = Partner.browse(partner_id).with_company(company_id)
+        if partner.nm_analytic_account_id.id != account_id:
+            failures.append(
+                f"partner {partner_id}: account {account_id} not kept for company "
+                f"{company_id} ({partner.nm_analytic_account_id.id})"
+            )
+    cr.execute(
+        f'SELECT id, "{LEGACY_PARTNER_ACCOUNT}" FROM res_partner'  # noqa: S608
+        f' WHERE "{LEGACY_PARTNER_ACCOUNT}" IS NOT NULL'
+    )
+    if set(cr.fetchall()) != {(p, a) for p, a, _c in accounts}:
+        failures.append("the legacy operator account column does not keep them")
+    print(f"NM_UPGRADE_PARTNER_ACCOUNTS {len(accounts)} operator account(s) checked")
     return failures

@@ -99,10 +99,24 @@ class TravelPortal(CustomerPortal):
                 "error": False,
                 "success": False,
                 "confirm_long": False,
+                "nm_km": self._km_text,
             }
         )
         values.update(extra)
         return values
+
+    def _km_text(self, value):
+        """A distance in the form's field, in the agent's language ("4,5" in
+        French) as the float widget writes it, without the thousands separator
+        so that it reads back the same when the form is sent again; the text an
+        agent typed comes back as typed."""
+        if isinstance(value, str):
+            return value
+        if not abs(value) < travel.TRIP_MAX_KM * 10:  # a saved line never is
+            return str(value)
+        text = request.env["ir.qweb.field.float"].value_to_html(value, {"precision": 1})
+        separator = request.env["ir.qweb.field"].user_lang().thousands_sep
+        return text.replace(separator, "") if separator else text
 
     @route(["/my/travel"], type="http", auth="user", website=True, methods=["GET"])
     def portal_my_travel(self, month=None, **kw):
@@ -169,8 +183,9 @@ class TravelPortal(CustomerPortal):
             )
             # The rows come back as typed, the mistake included, so that the agent
             # corrects one figure instead of typing the month again.
-            typed = rows if rows is not None else self._typed_rows(post)
-            values["rows"] = self._travel_rows(declaration, posted_rows=typed)
+            values["rows"] = self._travel_rows(
+                declaration, posted_rows=self._typed_rows(post)
+            )
             return request.render("nm_mobility.portal_my_travel", values)
         return request.redirect(f"/my/travel?month={month:%Y-%m}&saved=1")
 
@@ -198,7 +213,10 @@ class TravelPortal(CustomerPortal):
                     "distance_km": distance,
                     "trip_count": trips,
                     "round_trip": typed["round_trip"],
-                    "occupants": _to_count(typed["occupants"]) or 1,
+                    # left empty: the driver alone; "0" is refused by the model
+                    "occupants": _to_count(typed["occupants"])
+                    if typed["occupants"]
+                    else 1,
                 }
             )
         return rows
@@ -229,68 +247,17 @@ class TravelPortal(CustomerPortal):
         return rows
 
     def _save_rows(self, employee, month, declaration, rows, post, action):
-        Declaration = request.env["nm.travel.declaration"]
+        """The rules are the model's: the declaration replaces its trips or copies
+        last month's, and refuses what the backend and the team grid refuse."""
+        declaration = declaration or request.env[
+            "nm.travel.declaration"
+        ]._for_employee_month(employee, month)
         if action == "copy":
-            return self._copy_previous_month(employee, month, declaration)
-        if any(not row["mode_id"] for row in rows):
-            raise UserError(
-                request.env._("Choose a mode of transport on every line you filled in.")
-            )
-        if declaration and declaration.state != "draft":
-            raise UserError(
-                request.env._(
-                    "This month has already been sent: ask your manager to set it "
-                    "back to draft to change it."
-                )
-            )
-        if any(not row["distance_km"] or not row["trip_count"] for row in rows):
-            raise UserError(
-                request.env._(
-                    "Enter the km per trip and the number of trips on every line "
-                    "where you chose a mode. To remove a line, choose “—” as its "
-                    "mode and clear its numbers."
-                )
-            )
-        if not declaration:
-            declaration = Declaration.create(
-                {"employee_id": employee.id, "date": month}
-            )
-        confirm = bool(post.get("confirm_long"))
-        declaration.line_ids.unlink()
-        request.env["nm.travel.declaration.line"].create(
-            [
-                dict(
-                    row, declaration_id=declaration.id, long_distance_confirmed=confirm
-                )
-                for row in rows
-            ]
+            declaration._copy_last_month()
+            return declaration
+        declaration._replace_lines(
+            rows, long_distance_confirmed=bool(post.get("confirm_long"))
         )
         if action == "submit":
             declaration.action_submit()
-        return declaration
-
-    def _copy_previous_month(self, employee, month, declaration):
-        if declaration and declaration.state != "draft":
-            raise UserError(
-                request.env._(
-                    "This month has already been sent: it cannot be replaced."
-                )
-            )
-        previous = request.env["nm.travel.declaration"].search(
-            [("employee_id", "=", employee.id), ("date", "<", month)],
-            order="date desc",
-            limit=1,
-        )
-        if not previous.line_ids:
-            raise UserError(
-                request.env._(
-                    "There is no earlier month to copy: fill in this month's trips."
-                )
-            )
-        if not declaration:
-            declaration = request.env["nm.travel.declaration"].create(
-                {"employee_id": employee.id, "date": month}
-            )
-        declaration.line_ids.unlink()
-        previous.line_ids.copy({"declaration_id": declaration.id})
         return declaration

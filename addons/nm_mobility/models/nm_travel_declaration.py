@@ -2,8 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -59,6 +57,9 @@ class NmTravelDeclaration(models.Model):
     _description = "Travel declaration"
     _inherit = ["mail.thread", "nm.locked.mixin"]
     _order = "date desc, id desc"
+    # the agent, the department and the direction booked on belong to the
+    # declaration's company (or to every company): two cities never meet here
+    _check_company_auto = True
     _nm_workflow_fields = WORKFLOW_FIELDS | COMPUTED_FIELDS
     # Submitted: frozen for its agent only (see _nm_frozen_fields); validated,
     # booked or cancelled: frozen for everyone, corrected through the buttons.
@@ -74,6 +75,7 @@ class NmTravelDeclaration(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,
         default=lambda self: self.env.user.employee_id,
     )
     user_id = fields.Many2one(
@@ -85,6 +87,7 @@ class NmTravelDeclaration(models.Model):
     )
     department_id = fields.Many2one(
         "hr.department",
+        check_company=True,
         compute="_compute_department_id",
         store=True,
         readonly=False,
@@ -94,6 +97,7 @@ class NmTravelDeclaration(models.Model):
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Direction",
+        check_company=True,
         compute="_compute_analytic_account_id",
         store=True,
         readonly=False,
@@ -169,10 +173,11 @@ class NmTravelDeclaration(models.Model):
         "account.analytic.line", "travel_declaration_id", readonly=True
     )
     can_change_account = fields.Boolean(compute="_compute_can_change_account")
-    summary_html = fields.Html(
+    summary_ids = fields.One2many(
+        "nm.travel.declaration.summary",
+        "declaration_id",
         string="Totals by type and mode",
-        compute="_compute_summary_html",
-        sanitize=False,
+        readonly=True,
     )
 
     _employee_month_unique = models.UniqueIndex(
@@ -226,46 +231,6 @@ class NmTravelDeclaration(models.Model):
             declaration.mission_carbon_kg = kg["mission"]
             declaration.low_carbon_km_share = travel.share(low_km, declaration.total_km)
 
-    @api.depends("line_ids.total_km", "line_ids.carbon_kg", "line_ids.mode_id")
-    def _compute_summary_html(self):
-        for declaration in self:
-            rows = declaration._totals_by_type_and_mode()
-            body = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%.1f</td>"
-                    "<td class='text-end'>%.2f</td></tr>"
-                )
-                % (escape(row["type"]), escape(row["mode"]), row["km"], row["kg"])
-                for row in rows
-            )
-            declaration.summary_html = Markup(
-                "<table class='table table-sm o_nm_travel_summary'><thead><tr>"
-                "<th>%s</th><th>%s</th><th class='text-end'>km</th>"
-                "<th class='text-end'>kgCO2e</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (self.env._("Type"), self.env._("Mode"), body)
-
-    def _totals_by_type_and_mode(self):
-        """km and kgCO2e of the declaration per travel type and mode."""
-        self.ensure_one()
-        labels = dict(
-            self.env["nm.travel.declaration.line"]
-            ._fields["travel_type"]
-            ._description_selection(self.env)
-        )
-        totals = {}
-        for line in self.line_ids:
-            key = (line.travel_type, line.mode_id)
-            km, kg = totals.get(key, (0.0, 0.0))
-            totals[key] = (km + line.total_km, kg + line.carbon_kg)
-        order = list(labels)
-        return [
-            {"type": labels[travel_type], "mode": mode.name, "km": km, "kg": kg}
-            for (travel_type, mode), (km, kg) in sorted(
-                totals.items(),
-                key=lambda item: (order.index(item[0][0]), item[0][1].sequence),
-            )
-        ]
-
     def _compute_can_change_account(self):
         is_manager = self.env.user.has_group("nm_carbon_budget.group_carbon_manager")
         for declaration in self:
@@ -315,6 +280,12 @@ class NmTravelDeclaration(models.Model):
         self._check_declares_for(
             {vals.get("employee_id") or default_employee for vals in vals_list}
         )
+        # the agent's company, whichever company the user is working in
+        employees = self.env["hr.employee"].sudo()
+        for vals in vals_list:
+            if not vals.get("company_id"):
+                employee = employees.browse(vals.get("employee_id") or default_employee)
+                vals["company_id"] = employee.company_id.id or self.env.company.id
         self._check_one_per_month(
             [
                 (vals.get("employee_id") or default_employee, vals["date"])
@@ -704,6 +675,83 @@ class NmTravelDeclaration(models.Model):
                 )[0]
             )
         self.env["account.analytic.line"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------ the trips
+
+    @api.model
+    def _for_employee_month(self, employee, month):
+        """The employee's declaration of ``month``, created as a draft when there
+        is none yet (with the caller's rights: an agent for themselves, a manager
+        for their team)."""
+        month = travel.month_start(month)
+        declaration = self.search(
+            [("employee_id", "=", employee.id), ("date", "=", month)], limit=1
+        )
+        return declaration or self.create({"employee_id": employee.id, "date": month})
+
+    def _replace_lines(self, rows, long_distance_confirmed=False):
+        """Replace every trip of the declaration by ``rows`` (dicts of line fields:
+        travel_type, mode_id, distance_km, trip_count, round_trip, occupants).
+        The rows are checked as any line is, whoever sends them (the portal, the
+        backend, an import): nothing changes unless every row is right. Only a
+        draft has its month replaced (a manager corrects a submitted declaration
+        line by line)."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._(
+                    "This month has already been sent: ask your manager to set it "
+                    "back to draft to change it."
+                )
+            )
+        self._check_editable()
+        Line = self.env["nm.travel.declaration.line"]
+        vals_list = [
+            dict(
+                row,
+                declaration_id=self.id,
+                long_distance_confirmed=bool(
+                    long_distance_confirmed or row.get("long_distance_confirmed")
+                ),
+            )
+            for row in rows
+        ]
+        Line._check_figures(vals_list)
+        with self.env.cr.savepoint():
+            self.line_ids.unlink()
+            Line.create(vals_list)
+        return True
+
+    def _copy_last_month(self):
+        """Replace the trips of the declaration by those of the employee's latest
+        earlier month: most agents travel the same way every month. Only on a
+        draft."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._("This month has already been sent: it cannot be replaced.")
+            )
+        self._check_editable()
+        previous = self.search(
+            [("employee_id", "=", self.employee_id.id), ("date", "<", self.date)],
+            order="date desc",
+            limit=1,
+        )
+        if not previous.line_ids:
+            raise UserError(
+                self.env._(
+                    "There is no earlier month to copy: fill in this month's trips."
+                )
+            )
+        with self.env.cr.savepoint():
+            self.line_ids.unlink()
+            previous.line_ids.copy({"declaration_id": self.id})
+        return True
+
+    def action_copy_last_month(self):
+        for declaration in self:
+            declaration._copy_last_month()
+        return True
 
     def _check_line_count(self):
         counts = dict(

@@ -1,5 +1,7 @@
 # Copyright 2026 Nouvelles Mesures
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -178,16 +180,12 @@ class NmTravelDeclarationLine(models.Model):
         "declaration_id.date",
     )
     def _compute_carbon(self):
-        versions = {}
+        version_at = self._factor_versions(self.mode_id.emission_factor_id)
         for line in self:
             km = travel.total_km(line.distance_km, line.trip_count, line.round_trip)
-            factor = line.mode_id.emission_factor_id
-            on_date = line.declaration_id.date
-            if factor and on_date:
-                key = (factor.id, on_date)
-                if key not in versions:
-                    versions[key] = factor._get_version_at(on_date)
-                factor = versions[key]
+            factor = version_at(
+                line.mode_id.emission_factor_id, line.declaration_id.date
+            )
             journeys = travel.trip_legs(line.trip_count, line.round_trip)
             line.emission_factor_id = factor
             line.total_km = km
@@ -199,6 +197,37 @@ class NmTravelDeclarationLine(models.Model):
             line.low_carbon_journey_count = (
                 journeys if line.mode_id.is_low_carbon else 0
             )
+
+    def _factor_versions(self, factors):
+        """A function (factor, date) -> the version of the factor valid on that
+        date, as ``nm.emission.factor._get_version_at`` decides, with one search
+        for all the versions of ``factors`` (instead of one per factor and month:
+        lines of many months are computed together)."""
+        Factor = self.env["nm.emission.factor"]
+        versions = {}
+        if factors:
+            for version in Factor.search(
+                [
+                    ("code", "in", list(set(factors.mapped("code")))),
+                    ("company_id", "in", [False, *factors.company_id.ids]),
+                ]
+            ):
+                key = (version.code, version.company_id.id)
+                versions.setdefault(key, Factor)
+                versions[key] |= version
+
+        def covers(version, on_date):
+            return version.date_start <= on_date and (
+                not version.date_end or on_date <= version.date_end
+            )
+
+        def version_at(factor, on_date):
+            if not factor or not on_date or covers(factor, on_date):
+                return factor
+            candidates = versions.get((factor.code, factor.company_id.id), Factor)
+            return next((v for v in candidates if covers(v, on_date)), factor)
+
+        return version_at
 
     @api.constrains("distance_km", "travel_type", "long_distance_confirmed")
     def _check_distance(self):
@@ -235,12 +264,20 @@ class NmTravelDeclarationLine(models.Model):
                     )
                 )
 
-    @api.constrains("trip_count", "occupants")
+    @api.constrains("trip_count", "occupants", "distance_km")
     def _check_counts(self):
         for line in self:
             if line.trip_count < 0:
                 raise ValidationError(
                     self.env._("The number of trips cannot be negative.")
+                )
+            if not line.trip_count or not line.distance_km:
+                # a line of 0 km or 0 trips counts nothing: a forgotten figure
+                raise ValidationError(
+                    self.env._(
+                        "Enter the km per trip and the number of trips on every "
+                        "trip line, or remove the line."
+                    )
                 )
             if line.occupants < 1:
                 raise ValidationError(
@@ -291,11 +328,17 @@ class NmTravelDeclarationLine(models.Model):
         ]
 
     @api.model
-    def _check_figures(self, vals_list):
+    def _check_figures(self, vals_list, creating=True):
         """Refuse, before anything is written, figures no trip has (over RPC, an
         import, the team grid or the portal alike): a number the database cannot
         hold would otherwise fail with a server error."""
         for vals in vals_list:
+            if ("mode_id" in vals or creating) and not vals.get("mode_id"):
+                raise ValidationError(
+                    self.env._(
+                        "Choose a mode of transport on every line you filled in."
+                    )
+                )
             error = travel.figure_error(
                 vals.get("distance_km"), vals.get("trip_count"), vals.get("occupants")
             )
@@ -328,37 +371,57 @@ class NmTravelDeclarationLine(models.Model):
         self._attach_to_declarations(vals_list)
         self._resolve_band_modes(vals_list)
         lines = super().create(vals_list)
+        # the totals by type and mode are a view on the lines: read again
+        lines.declaration_id.invalidate_recordset(["summary_ids"])
         lines.declaration_id._check_editable()
         lines.declaration_id._check_line_count()
         return lines
 
     def write(self, vals):
-        self._check_figures([vals])
+        self._check_figures([vals], creating=False)
         self.declaration_id._check_editable()
         moves = (
             "employee_id" in vals or "date" in vals
         ) and "declaration_id" not in vals
         changes_band = "mode_id" in vals or "distance_km" in vals
+        self.declaration_id.invalidate_recordset(["summary_ids"])
         if not (moves or changes_band):
             return super().write(vals)
-        # The declaration or the distance band may differ from one line to another.
+        # The declaration or the distance band may differ from one line to another:
+        # each line's values are resolved in one pass over all the lines, then the
+        # lines ending with the same values are written together.
+        lines_vals = []
         for line in self:
             line_vals = dict(vals)
             if moves:
                 line_vals.setdefault("employee_id", line.employee_id.id)
                 line_vals.setdefault("date", line.date)
-                self._attach_to_declarations([line_vals], force=True)
-            if changes_band or moves:
-                line_vals.setdefault("mode_id", line.mode_id.id)
-                line_vals.setdefault("distance_km", line.distance_km)
-                self._resolve_band_modes([line_vals], on_date=line.declaration_id.date)
-            super(NmTravelDeclarationLine, line).write(line_vals)
+            line_vals.setdefault("mode_id", line.mode_id.id)
+            line_vals.setdefault("distance_km", line.distance_km)
+            lines_vals.append(line_vals)
+        if moves:
+            self._attach_to_declarations(lines_vals, force=True)
+        self._resolve_band_modes(
+            lines_vals, on_dates=[line.declaration_id.date for line in self]
+        )
+        groups = defaultdict(list)
+        for line, line_vals in zip(self, lines_vals, strict=True):
+            key = tuple(
+                sorted((name, repr(value)) for name, value in line_vals.items())
+            )
+            groups[key].append((line.id, line_vals))
+        for members in groups.values():
+            super(NmTravelDeclarationLine, self.browse([i for i, _v in members])).write(
+                members[0][1]
+            )
         self.declaration_id._check_editable()
+        self.declaration_id.invalidate_recordset(["summary_ids"])
         return True
 
     def _nm_check_unlink(self):
         # called by nm.locked.mixin's unlink, whatever the context
         self.declaration_id._check_editable()
+        self.declaration_id.invalidate_recordset(["summary_ids"])
         return super()._nm_check_unlink()
 
     def _nm_lock_message(self, names):
@@ -420,23 +483,32 @@ class NmTravelDeclarationLine(models.Model):
             vals["declaration_id"] = wanted[(vals["employee_id"], vals["date"])]
 
     @api.model
-    def _resolve_band_modes(self, vals_list, on_date=None):
+    def _resolve_band_modes(self, vals_list, on_dates=None):
         """A plane trip is counted with the band of its distance, among the bands
-        valid on the declaration's month."""
-        modes = self.env["nm.travel.mode"]
-        declarations = self.env["nm.travel.declaration"]
-        band_modes = None
-        for vals in vals_list:
+        valid on the declaration's month (``on_dates``: the month of each vals,
+        when they name no declaration nor date). All the vals are resolved with
+        one read of the modes, of the declarations and of the bands."""
+        on_dates = on_dates or [None] * len(vals_list)
+        modes = self.env["nm.travel.mode"].browse(
+            {vals["mode_id"] for vals in vals_list if vals.get("mode_id")}
+        )
+        band_modes = modes.filtered("band_group")
+        if not band_modes:
+            return
+        bands = band_modes._band_modes()
+        declarations = self.env["nm.travel.declaration"].browse(
+            {vals["declaration_id"] for vals in vals_list if vals.get("declaration_id")}
+        )
+        months = {declaration.id: declaration.date for declaration in declarations}
+        for vals, on_date in zip(vals_list, on_dates, strict=True):
             mode = modes.browse(vals.get("mode_id"))
-            if not mode or not mode.band_group:
+            if not mode or mode not in band_modes:
                 continue
-            if band_modes is None:
-                band_modes = modes._band_modes()
             trip_date = (
-                declarations.browse(vals.get("declaration_id")).date
+                months.get(vals.get("declaration_id"))
                 or fields.Date.to_date(vals.get("date"))
                 or on_date
             )
             vals["mode_id"] = mode._for_distance(
-                vals.get("distance_km") or 0.0, band_modes, on_date=trip_date
+                vals.get("distance_km") or 0.0, bands, on_date=trip_date
             ).id

@@ -6,3 +6,5 @@ from . import test_factor_periods
 from . import test_import_template_fr
 from . import test_mode_kinds
 from . import test_factor_shown
+from . import test_travel_rules
+from . import test_travel_batch

@@ -263,7 +263,6 @@ class ConventionPortal(portal.CustomerPortal):
         )
         user = request.env.user
         try:
-            review_sudo._check_open_for_submission()
             lines = self._nm_parse_review_form(review_sudo, post)
             review_sudo._submit_measures(lines, comment=post.get("comment"), user=user)
         except UserError as error:
@@ -283,6 +282,8 @@ class ConventionPortal(portal.CustomerPortal):
         return request.redirect(url)
 
     def _nm_parse_review_form(self, review_sudo, post):
+        """The form's figures and files, read; every rule on them is the model's
+        (``_submit_measures``), as for any other caller."""
         files = request.httprequest.files
         lines = []
         clauses = review_sudo.convention_id.clause_ids.filtered(
@@ -290,59 +291,36 @@ class ConventionPortal(portal.CustomerPortal):
         )
         for clause in clauses:
             raw = (post.get(f"value_{clause.id}") or "").strip()
-            uploads = [
-                upload
-                for upload in files.getlist(f"evidence_{clause.id}")
-                if upload and upload.filename
-            ]
-            has_file = bool(uploads)
-            if not raw:
-                if has_file or (post.get(f"comment_{clause.id}") or "").strip():
+            value = None
+            if raw:
+                try:
+                    value = parse_decimal(raw)
+                except ValueError as error:
                     raise UserError(
                         request.env._(
-                            "Enter a value for \u00ab %(indicator)s \u00bb: a comment "
-                            "or a file "
-                            "alone cannot be recorded.",
+                            "\u00ab %(value)s \u00bb is not a number (indicator \u00ab "
+                            "%(indicator)s "
+                            "\u00bb). Enter digits only, e.g. 12,5.",
+                            value=raw,
                             indicator=clause.indicator_name,
                         )
-                    )
-                continue
-            try:
-                value = parse_decimal(raw)
-            except ValueError as error:
-                raise UserError(
-                    request.env._(
-                        "\u00ab %(value)s \u00bb is not a number (indicator \u00ab "
-                        "%(indicator)s "
-                        "\u00bb). Enter digits only, e.g. 12,5.",
-                        value=raw,
-                        indicator=clause.indicator_name,
-                    )
-                ) from error
-            if len(uploads) > MAX_EVIDENCE_FILES:
-                raise UserError(
-                    request.env._(
-                        "Send at most %(count)s files for \u00ab %(indicator)s \u00bb.",
-                        count=MAX_EVIDENCE_FILES,
-                        indicator=clause.indicator_name,
-                    )
-                )
-            evidence = []
-            for upload in uploads:
-                content = upload.read(MAX_EVIDENCE_BYTES + 1)
-                review_sudo._check_evidence(upload.filename, content)
-                evidence.append((upload.filename, content))
+                    ) from error
             lines.append(
                 {
                     "clause": clause,
                     "value": value,
                     "comment": (post.get(f"comment_{clause.id}") or "").strip(),
-                    "evidence": evidence,
+                    # one file more than allowed, one byte over the size limit:
+                    # enough for the model to refuse, without reading more
+                    "evidence": [
+                        (upload.filename, upload.read(MAX_EVIDENCE_BYTES + 1))
+                        for upload in [
+                            upload
+                            for upload in files.getlist(f"evidence_{clause.id}")
+                            if upload and upload.filename
+                        ][: MAX_EVIDENCE_FILES + 1]
+                    ],
                 }
-            )
-        if not lines:
-            raise UserError(
-                request.env._("Enter at least one value before submitting.")
             )
         return lines
 

@@ -35,6 +35,8 @@ class NmConvention(models.Model):
         "nm.locked.mixin",
     ]
     _order = "date_start desc, id desc"
+    # the paying direction and its budget line belong to the convention's company
+    _check_company_auto = True
     # operators write to the culture direction from the convention's portal page
     _mail_post_access = "read"
     _nm_workflow_fields = frozenset({"state", "previous_convention_id"})
@@ -93,12 +95,14 @@ class NmConvention(models.Model):
         "account.analytic.account",
         string="Paying direction",
         tracking=True,
+        check_company=True,
         groups="base.group_user",
         help="The direction's analytic account the subsidy is paid from.",
     )
     budget_line_id = fields.Many2one(
         "crossovered.budget.lines",
         string="Budget line",
+        check_company=True,
         domain="[('analytic_account_id', '=', analytic_account_id)]",
         groups="base.group_user",
     )

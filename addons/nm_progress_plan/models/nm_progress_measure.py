@@ -157,25 +157,39 @@ class NmProgressMeasure(models.Model):
     def _book_carbon(self):
         """Book the kgCO2e reported on carbon clauses on the operator's account
         of the Partners plan (carbon_source 'partner'). That plan is never the
-        company's carbon reference plan, so the authority's totals exclude it."""
-        Line = self.env["account.analytic.line"].sudo()
-        for measure in self.filtered(
+        company's carbon reference plan, so the authority's totals exclude it.
+        All the measures are booked together: the accounts of each company found
+        at once, the analytic lines created in one create."""
+        measures = self.filtered(
             lambda m: m.clause_id.is_carbon and not m.analytic_line_id
-        ):
-            company = measure.company_id
-            account = measure.partner_id._nm_get_analytic_account(company)
-            column = account.plan_id._column_name()
-            line = Line.create(
-                {
-                    "name": f"{measure.convention_id.name} \u2013 "
-                    f"{measure.clause_id.name}",
-                    "date": measure.date,
-                    column: account.id,
-                    "amount": 0.0,
-                    "partner_id": measure.partner_id.id,
-                    "company_id": company.id,
-                    "carbon_kg": measure.value,
-                    "carbon_source": "partner",
-                }
+        )
+        if not measures:
+            return
+        accounts = {}
+        for company in measures.company_id:
+            of_company = measures.filtered(lambda m, c=company: m.company_id == c)
+            found = of_company.partner_id._nm_get_analytic_accounts(company)
+            for measure in of_company:
+                accounts[measure] = found[measure.partner_id.commercial_partner_id]
+        lines = (
+            self.env["account.analytic.line"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{measure.convention_id.name} \u2013 "
+                        f"{measure.clause_id.name}",
+                        "date": measure.date,
+                        accounts[measure].plan_id._column_name(): accounts[measure].id,
+                        "amount": 0.0,
+                        "partner_id": measure.partner_id.id,
+                        "company_id": measure.company_id.id,
+                        "carbon_kg": measure.value,
+                        "carbon_source": "partner",
+                    }
+                    for measure in measures
+                ]
             )
+        )
+        for measure, line in zip(measures, lines, strict=True):
             measure._nm_workflow_write({"analytic_line_id": line.id})

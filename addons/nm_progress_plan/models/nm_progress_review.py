@@ -3,7 +3,7 @@
 import base64
 import datetime
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
@@ -11,6 +11,7 @@ from odoo.addons.nm_carbon_budget.models.nm_locked_mixin import ALL
 
 from ..tools.progress import (
     MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
     MAX_FIGURE,
     MAX_FILENAME_CHARS,
     MAX_TEXT_CHARS,
@@ -293,38 +294,24 @@ class NmProgressReview(models.Model):
             )
 
     def _submit_measures(self, measures, comment=None, user=None):
-        """Record the operator's submission in one go.
+        """Record the operator's submission in one go, whoever calls it (the
+        portal form, a test, a script): the rules are all here.
 
-        :param measures: list of dicts {clause (record), value (float),
-            comment (str), evidence: list of (filename, bytes)}
-        Nothing is written unless every line is valid.
+        :param measures: list of dicts {clause (record), value (float, or None
+            for an indicator left empty), comment (str), evidence: list of
+            (filename, bytes)}
+        Nothing is written unless every line is valid; the measures, their
+        evidence and the submission are written in a fixed number of queries,
+        whatever the number of lines.
         """
         self.ensure_one()
         self._check_open_for_submission()
         user = user or self.env.user
-        clauses = self.convention_id.clause_ids
-        for line in measures:
-            if line["clause"] not in clauses:
-                raise UserError(
-                    self.env._("This indicator is not part of the convention.")
-                )
-            self._check_measure_value(line["clause"], line["value"])
-            self._check_portal_text(
-                line.get("comment"),
-                self.env._(
-                    "The comment on « %(indicator)s »",
-                    indicator=line["clause"].indicator_name,
-                ),
-            )
-            for evidence in line.get("evidence") or ():
-                self._check_evidence(*evidence)
+        measures = self._check_submitted_lines(measures)
         self._check_portal_text(comment, self.env._("Your comment"))
-        if not measures:
-            raise UserError(self.env._("Enter at least one value before submitting."))
         Measure = self.env["nm.progress.measure"].sudo()
-        created = Measure.browse()
-        for line in measures:
-            measure = Measure.create(
+        created = Measure.create(
+            [
                 {
                     "review_id": self.id,
                     "clause_id": line["clause"].id,
@@ -332,25 +319,40 @@ class NmProgressReview(models.Model):
                     "comment": line.get("comment") or False,
                     "submitted_by_id": user.id,
                 }
-            )
-            if line.get("evidence"):
-                attachments = (
-                    self.env["ir.attachment"]
-                    .sudo()
-                    .create(
-                        [
-                            {
-                                "name": filename,
-                                "datas": base64.b64encode(content),
-                                "res_model": "nm.progress.measure",
-                                "res_id": measure.id,
-                            }
-                            for filename, content in line["evidence"]
-                        ]
-                    )
+                for line in measures
+            ]
+        )
+        evidence = [
+            (measure, filename, content)
+            for measure, line in zip(created, measures, strict=True)
+            for filename, content in line.get("evidence") or ()
+        ]
+        if evidence:
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": filename,
+                            "datas": base64.b64encode(content),
+                            "res_model": "nm.progress.measure",
+                            "res_id": measure.id,
+                        }
+                        for measure, filename, content in evidence
+                    ]
                 )
-                measure.evidence_attachment_ids = attachments
-            created |= measure
+            )
+            files = {}
+            for (measure, _name, _content), attachment in zip(
+                evidence, attachments, strict=True
+            ):
+                files.setdefault(measure, []).append(attachment.id)
+            # one insert in the relation for all the measures, as create does
+            # (a write per measure would cost one query each)
+            Measure._fields["evidence_attachment_ids"].write_batch(
+                [(measure, [Command.set(ids)]) for measure, ids in files.items()]
+            )
         self.sudo().write(
             {
                 "state": "submitted",
@@ -361,6 +363,54 @@ class NmProgressReview(models.Model):
         )
         self.sudo()._notify_authority_submission(created)
         return created
+
+    def _check_submitted_lines(self, measures):
+        """The lines of a submission that carry a value, every rule checked before
+        anything is written: an indicator of the convention, a plausible value, a
+        value for every comment or file, the files' number, names, kinds and
+        sizes, the comments' length."""
+        clauses = self.convention_id.clause_ids
+        lines = []
+        for line in measures:
+            clause = line["clause"]
+            if clause not in clauses:
+                raise UserError(
+                    self.env._("This indicator is not part of the convention.")
+                )
+            files = line.get("evidence") or ()
+            if line.get("value") is None:
+                if files or (line.get("comment") or "").strip():
+                    raise UserError(
+                        self.env._(
+                            "Enter a value for \u00ab %(indicator)s \u00bb: a comment "
+                            "or a file "
+                            "alone cannot be recorded.",
+                            indicator=clause.indicator_name,
+                        )
+                    )
+                continue
+            self._check_measure_value(clause, line["value"])
+            self._check_portal_text(
+                line.get("comment"),
+                self.env._(
+                    "The comment on « %(indicator)s »",
+                    indicator=clause.indicator_name,
+                ),
+            )
+            if len(files) > MAX_EVIDENCE_FILES:
+                raise UserError(
+                    self.env._(
+                        "Send at most %(count)s files for \u00ab %(indicator)s \u00bb.",
+                        count=MAX_EVIDENCE_FILES,
+                        indicator=clause.indicator_name,
+                    )
+                )
+            for evidence in files:
+                self._check_evidence(*evidence)
+            lines.append(line)
+        if not lines:
+            raise UserError(self.env._("Enter at least one value before submitting."))
+        return lines
 
     def _check_evidence(self, filename, content):
         if "\x00" in (filename or "") or len(filename or "") > MAX_FILENAME_CHARS:

@@ -6,13 +6,17 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # One account per company: an operator funded by two authorities has its
+    # carbon booked on each authority's own account (until 19.0.1.3.0 a single
+    # value, overwritten by whichever company booked last).
     nm_analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Operator analytic account",
+        company_dependent=True,
         copy=False,
         groups="base.group_user",
         help="Account of the Partners plan on which this operator's reported "
-        "carbon is booked.",
+        "carbon is booked, in the current company.",
     )
     nm_convention_ids = fields.One2many(
         "nm.convention", "partner_id", string="Conventions"
@@ -23,30 +27,50 @@ class ResPartner(models.Model):
         first use. An operator funded by several companies has one account in
         each: reused, never one more per alternation between them."""
         self.ensure_one()
-        partner = self.commercial_partner_id.sudo()
+        return self._nm_get_analytic_accounts(company)[self.commercial_partner_id]
+
+    def _nm_get_analytic_accounts(self, company):
+        """{commercial partner: its account of ``company`` in the Partners plan}
+        for all the partners at once: one read of the accounts, one search and
+        one create for the operators that have none yet."""
+        partners = self.commercial_partner_id.sudo().with_company(company)
         plan = company._nm_get_partner_plan()
-        account = partner.nm_analytic_account_id
-        if account.plan_id.root_id == plan and account.company_id in (
-            company,
-            company.browse(),
-        ):
-            return account
+        accounts = {}
+        for partner in partners:
+            account = partner.nm_analytic_account_id
+            if account.plan_id.root_id == plan and account.company_id in (
+                company,
+                company.browse(),
+            ):
+                accounts[partner] = account
+        missing = partners.filtered(lambda p: p not in accounts)
+        if not missing:
+            return accounts
         Account = self.env["account.analytic.account"].sudo()
-        account = Account.search(
+        for account in Account.search(
             [
-                ("partner_id", "=", partner.id),
+                ("partner_id", "in", missing.ids),
                 ("plan_id", "=", plan.id),
                 ("company_id", "=", company.id),
             ],
-            order="id",
-            limit=1,
-        ) or Account.create(
-            {
-                "name": partner.name,
-                "plan_id": plan.id,
-                "partner_id": partner.id,
-                "company_id": company.id,
-            }
+            order="id desc",
+        ):
+            # the oldest account of each operator wins (searched newest first)
+            accounts[account.partner_id.with_company(company)] = account
+        new = missing.filtered(lambda p: p not in accounts)
+        created = Account.create(
+            [
+                {
+                    "name": partner.name,
+                    "plan_id": plan.id,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                }
+                for partner in new
+            ]
         )
-        partner.nm_analytic_account_id = account
-        return account
+        accounts.update(zip(new, created, strict=True))
+        for partner in missing:
+            # the value of this company only: the other companies keep theirs
+            partner.nm_analytic_account_id = accounts[partner]
+        return accounts

@@ -4,3 +4,6 @@ from . import test_portal
 from . import test_progress_api_guards
 from . import test_review_deadline
 from . import test_partner_plan_name
+from . import test_progress_rules
+from . import test_progress_batch
+from . import test_progress_companies

@@ -52,6 +52,7 @@ MATRIX = {
     "nm.progress.review": "-r-- crwu crwu -r-- crwu -r-- ----",
     "nm.travel.declaration": "crwu crwu crwu crwu crwu ---- ----",
     "nm.travel.declaration.line": "crwu crwu crwu crwu crwu ---- ----",
+    "nm.travel.declaration.summary": "-r-- -r-- -r-- -r-- -r-- ---- ----",
     "nm.travel.mode": "-r-- -r-- crwu -r-- crwu ---- ----",
 }
 # OCA models our promises rely on, as our addons leave them (OCA grants every
