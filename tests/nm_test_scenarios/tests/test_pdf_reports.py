@@ -5,7 +5,7 @@ French, on a record of the demo city (the test database is installed with demo).
 
 import shutil
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 
 # Printed per direction, several documents in one PDF, which Odoo refuses with a
 # wkhtmltopdf built without patched Qt (Debian's): its test prints a direction head's
@@ -25,7 +25,12 @@ OUR_MODULES = (
 
 
 @tagged("post_install", "-at_install", "nm_demo")
-class TestPdfReports(TransactionCase):
+class TestPdfReports(HttpCase):
+    """An HttpCase although it opens no browser: wkhtmltopdf fetches the report's
+    assets from the server while the test waits, which only an HttpCase lets the
+    server answer under Odoo's own runner (it holds the registry lock during the
+    other tests, so the request would wait forever)."""
+
     def test_every_pdf_report_prints(self):
         self.assertTrue(
             shutil.which("wkhtmltopdf"), "wkhtmltopdf is missing: ./nm installs it"
