@@ -14,6 +14,8 @@
 * Each DM gets its route, computed in the order the DMs were applied (each applied
   DM the executive decided uses the margin for the ones after it), then the drafts
   and the DMs under approval against the margin left.
+* An execution review is its budget's company (the field became related): a review
+  stored with another company takes its budget's, and each change is logged.
 """
 
 import logging
@@ -85,7 +87,23 @@ def compute_routes(env):
     )
 
 
+def align_review_companies(env):
+    env.cr.execute(
+        """UPDATE nm_budget_review review
+              SET company_id = budget.company_id
+             FROM crossovered_budget budget
+            WHERE budget.id = review.budget_id
+              AND review.company_id IS DISTINCT FROM budget.company_id
+        RETURNING review.id, review.company_id"""
+    )
+    for review_id, company_id in env.cr.fetchall():
+        _logger.warning(
+            "Execution review %s moved to its budget company %s", review_id, company_id
+        )
+
+
 @openupgrade.migrate()
 def migrate(env, version):
     rewrite_tiers(env)
     compute_routes(env)
+    align_review_companies(env)
