@@ -8,7 +8,7 @@ from datetime import date
 from markupsafe import escape
 
 from odoo import Command, http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -169,6 +169,10 @@ class TestTravelRules(TravelRulesMixin, TransactionCase):
         with self.assertRaisesRegex(UserError, "no earlier month to copy"):
             january._copy_last_month()
         self.assertFalse(january.line_ids)
+        # a colleague, who may not read the declaration, cannot replace its trips
+        with self.assertRaises(AccessError):
+            march.with_user(self.user_agent2).action_copy_last_month()
+        self.assertEqual(march.total_km, 492.0)
         # a month sent to the manager is not replaced
         march.action_submit()
         with self.assertRaisesRegex(UserError, "already been sent"):

@@ -115,6 +115,8 @@ PUBLIC_METHODS = {
         "action_cancel": "nm_mobility: managers, reversing the booked lines",
         "action_draft": "nm_mobility: managers (its tests)",
         "action_view_lines": READERS,
+        "action_copy_last_month": "nm_mobility: whoever may change the trips (a "
+        "draft; lines unlinked and created with the caller's rights, its tests)",
     },
     # nm_carbon_conference (tests: nm_carbon_conference/tests/test_conference.py,
     # test_http.py, test_open_data.py, test_reports.py)
