@@ -72,7 +72,11 @@ def compute_routes(env):
         " WHERE COALESCE(carbon_amendment_executive_margin, 0) = 0"
     )
     env.invalidate_all()
-    Amendment = env["nm.carbon.amendment"].with_context(active_test=False)
+    # no chatter message: the route is set once for the past, not decided now (a
+    # tracking value would also keep the label in the upgrade's language)
+    Amendment = env["nm.carbon.amendment"].with_context(
+        active_test=False, tracking_disable=True
+    )
     env.cr.execute("UPDATE nm_carbon_amendment SET approval_route = NULL")
     env.invalidate_all()
     applied = Amendment.search([("state", "=", "applied")], order="applied_date, id")
