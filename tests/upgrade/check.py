@@ -257,6 +257,20 @@ def _verify_routes():
     )
     if any("elected" in (name or "") for name in names.mapped("name")):
         failures.append(f"a tier keeps the former name: {names.mapped('name')}")
+    # the routes of the past are set without chatter messages (a tracking value
+    # would keep the label in the upgrade's language: "Inside a direction")
+    tracked = (
+        env["mail.tracking.value"]
+        .sudo()
+        .search_count(  # noqa: F821
+            [
+                ("field_id.model", "=", "nm.carbon.amendment"),
+                ("field_id.name", "=", "approval_route"),
+            ]
+        )
+    )
+    if tracked:
+        failures.append(f"{tracked} chatter value(s) of the migrated DM routes")
     print(f"NM_UPGRADE_ROUTES {len(Amendment.search([]))} DM route(s) checked")
     return failures
 

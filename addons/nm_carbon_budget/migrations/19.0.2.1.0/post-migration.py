@@ -81,6 +81,9 @@ def compute_routes(env):
     env.invalidate_all()
     applied = Amendment.search([("state", "=", "applied")], order="applied_date, id")
     others = Amendment.search([("state", "!=", "applied")], order="id")
+    # the columns were created empty by the pre-migration (no message per DM)
+    env.add_to_compute(Amendment._fields["moved_between_kg"], applied + others)
+    (applied + others).flush_recordset(["moved_between_kg"])
     for amendment in applied + others:
         amendment._nm_refresh_route()
         amendment.flush_recordset(["approval_route", "moved_between_kg"])
