@@ -10,6 +10,7 @@ arbitration, the MIS source, the dashboard and the trajectory all call it::
 
     engine = BookedEngine(env)
     engine.budget_line_figures(lines)            # {line id: (€, kgCO2e)}
+    engine.envelope_lines(accounts, company, date_from, date_to)
     engine.carbon_by_account(accounts, companies, date_from, date_to)
     engine.carbon_by_item(direction, company, date_from, date_to)
     engine.carbon_by_year(company, first, last, account=None)
@@ -107,6 +108,20 @@ class BookedEngine:
         if date_to:
             parts.append(Domain("date", "<=", date_to))
         return Domain.AND(parts)
+
+    def envelope_lines(self, accounts, company, date_from, date_to):
+        """The budget lines holding the carbon envelopes of ``accounts`` for the
+        period: the company's lines on those accounts meeting the dates, of budgets
+        not cancelled (the fiche carbone and the climate capital read these)."""
+        return self.env["crossovered.budget.lines"].search(
+            [
+                ("analytic_account_id", "in", accounts.ids),
+                ("company_id", "=", company.id),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+                ("crossovered_budget_id.state", "!=", "cancel"),
+            ]
+        )
 
     def flush(self):
         Line = self.env["account.analytic.line"]

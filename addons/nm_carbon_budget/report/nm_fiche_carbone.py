@@ -48,14 +48,8 @@ class NmFicheCarbone(models.AbstractModel):
         last_year_kg = sum(row["kg"] for row in footprint)
         for row in footprint:
             row["share"] = carbon.share_used(row["kg"], last_year_kg)
-        lines = self.env["crossovered.budget.lines"].search(
-            [
-                ("analytic_account_id", "=", direction.id),
-                ("company_id", "=", company.id),
-                ("date_from", "<=", f"{year}-12-31"),
-                ("date_to", ">=", f"{year}-01-01"),
-                ("crossovered_budget_id.state", "!=", "cancel"),
-            ]
+        lines = engine.envelope_lines(
+            direction, company, f"{year}-01-01", f"{year}-12-31"
         )
         lines._nm_batch_compute("practical_carbon_kg")
         envelope = [

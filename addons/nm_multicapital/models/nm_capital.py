@@ -135,16 +135,9 @@ class NmCapital(models.Model):
         kgCO2e from the booked engine — the same figures as the budget lines, the
         fiche carbone and the XLSX. Two queries whatever the number of accounts."""
         company = company or self.env.company
-        lines = self.env["crossovered.budget.lines"].search(
-            [
-                ("analytic_account_id", "in", accounts.ids),
-                ("company_id", "=", company.id),
-                ("date_from", "<=", date_to),
-                ("date_to", ">=", date_from),
-                ("crossovered_budget_id.state", "!=", "cancel"),
-            ]
-        )
-        figures = BookedEngine(self.env).budget_line_figures(lines)
+        engine = BookedEngine(self.env)
+        lines = engine.envelope_lines(accounts, company, date_from, date_to)
+        figures = engine.budget_line_figures(lines)
         result = {account.id: (0.0, 0.0) for account in accounts}
         for line in lines:
             planned, booked = result[line.analytic_account_id.id]
