@@ -259,15 +259,12 @@ def _verify_routes():
         failures.append(f"a tier keeps the former name: {names.mapped('name')}")
     # the routes of the past are set without chatter messages (a tracking value
     # would keep the label in the upgrade's language: "Inside a direction")
-    tracked = (
-        env["mail.tracking.value"]
-        .sudo()
-        .search_count(  # noqa: F821
-            [
-                ("field_id.model", "=", "nm.carbon.amendment"),
-                ("field_id.name", "=", "approval_route"),
-            ]
-        )
+    Tracking = env["mail.tracking.value"].sudo()  # noqa: F821
+    tracked = Tracking.search_count(
+        [
+            ("field_id.model", "=", "nm.carbon.amendment"),
+            ("field_id.name", "=", "approval_route"),
+        ]
     )
     if tracked:
         failures.append(f"{tracked} chatter value(s) of the migrated DM routes")
